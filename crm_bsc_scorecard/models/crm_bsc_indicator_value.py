@@ -1,0 +1,271 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import scoring
+
+STATUSES = [
+    ("on_track", "On Track"),
+    ("warning", "Warning"),
+    ("critical", "Critical"),
+    ("no_data", "No Data"),
+    ("unscored", "Not Scored"),
+]
+# The dimensions that, with the indicator, the period and the company, make
+# the unique key of a value. An empty dimension means "all".
+KEY_DIMENSIONS = ("segment_id", "channel_id", "user_id", "team_id")
+
+
+class CrmBscIndicatorValue(models.Model):
+    _name = "crm.bsc.indicator.value"
+    _description = "Scorecard Indicator Value"
+    _order = "date_from desc, indicator_id, id"
+    _rec_name = "indicator_id"
+
+    indicator_id = fields.Many2one(
+        "crm.bsc.indicator", required=True, index=True, ondelete="cascade"
+    )
+    period_id = fields.Many2one(
+        "crm.bsc.period", required=True, index=True, ondelete="restrict"
+    )
+    period_type = fields.Selection(
+        related="period_id.period_type", store=True, string="Granularity"
+    )
+    date_from = fields.Date(
+        related="period_id.date_from", store=True, string="Period Start"
+    )
+    period_state = fields.Selection(related="period_id.state", string="Period State")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    segment_id = fields.Many2one(
+        "crm.customer.segment",
+        index=True,
+        ondelete="cascade",
+        help="Empty: all customers.",
+    )
+    channel_id = fields.Many2one(
+        "crm.contact.channel",
+        index=True,
+        ondelete="cascade",
+        help="Empty: all channels.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        ondelete="cascade",
+        help="Empty: all salespeople.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        index=True,
+        ondelete="cascade",
+        help="Empty: all sales teams.",
+    )
+    has_value = fields.Boolean(
+        string="Has Data",
+        default=True,
+        help="Unset when the value could not be obtained; the note says why.",
+    )
+    value = fields.Float(aggregator="avg", digits=(16, 4))
+    target = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="The target of the scorecard line when the value was set.",
+    )
+    score = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="Score 0-100 against the target when the value was set; empty "
+        "without data.",
+    )
+    status = fields.Selection(STATUSES, readonly=True, default="no_data")
+    note = fields.Char(help="Why there is no data, or a comment on the value.")
+    source = fields.Selection(
+        [
+            ("manual", "Entered by hand"),
+            ("computed", "Computed"),
+            ("import", "Imported"),
+        ],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+    set_by_id = fields.Many2one("res.users", string="Set By", readonly=True)
+    set_date = fields.Datetime(string="Set On", readonly=True)
+    perspective_id = fields.Many2one(
+        related="indicator_id.perspective_id", store=True, string="Perspective"
+    )
+    objective_id = fields.Many2one(
+        related="indicator_id.objective_id", store=True, string="Objective"
+    )
+    unit = fields.Selection(related="indicator_id.unit")
+
+    def init(self):
+        # One value per key; empty dimensions compare equal ("all").
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS crm_bsc_indicator_value_key
+                ON crm_bsc_indicator_value (
+                    indicator_id, period_id, company_id,
+                    COALESCE(segment_id, 0), COALESCE(channel_id, 0),
+                    COALESCE(user_id, 0), COALESCE(team_id, 0))
+                """
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Guards
+    # ------------------------------------------------------------------
+    def _check_open_periods(self, periods, indicators):
+        closed = periods.filtered(lambda p: p.state == "closed")
+        if closed:
+            raise UserError(
+                _(
+                    "The period %(period)s is closed: the values of "
+                    "%(indicators)s in it cannot change.",
+                    period=closed[0].name,
+                    indicators=", ".join(indicators.mapped("display_name")[:5]),
+                )
+            )
+
+    def _key(self):
+        self.ensure_one()
+        return (
+            self.indicator_id.id,
+            self.period_id.id,
+            self.company_id.id,
+            *(self[name].id or 0 for name in KEY_DIMENSIONS),
+        )
+
+    def _check_unique_keys(self):
+        keys = [record._key() for record in self]
+        if len(keys) != len(set(keys)):
+            raise ValidationError(
+                _("Two new values have the same indicator, period and dimensions.")
+            )
+        for record in self:
+            domain = [
+                ("id", "!=", record._origin.id or 0),
+                ("indicator_id", "=", record.indicator_id.id),
+                ("period_id", "=", record.period_id.id),
+                ("company_id", "=", record.company_id.id),
+            ] + [(name, "=", record[name].id) for name in KEY_DIMENSIONS]
+            if self.sudo().search_count(domain, limit=1):
+                raise ValidationError(
+                    _(
+                        "%(indicator)s already has a value for the period %(period)s "
+                        "with these dimensions (segment %(segment)s, channel "
+                        "%(channel)s).",
+                        indicator=record.indicator_id.display_name,
+                        period=record.period_id.name,
+                        segment=record.segment_id.display_name or _("all"),
+                        channel=record.channel_id.display_name or _("all"),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        periods = self.env["crm.bsc.period"].browse(
+            [vals.get("period_id") for vals in vals_list if vals.get("period_id")]
+        )
+        indicators = self.env["crm.bsc.indicator"].browse(
+            [vals.get("indicator_id") for vals in vals_list if vals.get("indicator_id")]
+        )
+        self._check_open_periods(periods, indicators)
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            vals.setdefault("set_by_id", self.env.uid)
+            vals.setdefault("set_date", now)
+        # check the key before inserting, for a clear message; the unique
+        # index still guards against concurrent inserts
+        for vals in vals_list:
+            probe = self.new(vals)
+            probe._check_unique_keys()
+        records = super().create(vals_list)
+        records._snapshot_scores()
+        return records
+
+    def write(self, vals):
+        self._check_open_periods(self.period_id, self.indicator_id)
+        if "period_id" in vals:
+            self._check_open_periods(
+                self.env["crm.bsc.period"].browse(vals["period_id"]), self.indicator_id
+            )
+        if {"value", "has_value"} & set(vals):
+            vals = dict(vals, set_by_id=self.env.uid, set_date=fields.Datetime.now())
+        result = super().write(vals)
+        if {"indicator_id", "period_id", "company_id", *KEY_DIMENSIONS} & set(vals):
+            self._check_unique_keys()
+        self._snapshot_scores()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_period(self):
+        self._check_open_periods(self.period_id, self.indicator_id)
+
+    # ------------------------------------------------------------------
+    # Target and score at the time the value is set
+    # ------------------------------------------------------------------
+    def _snapshot_scores(self):
+        """Store target, score and status from the governing scorecard line.
+
+        The governing line is the one of the company's active (else draft)
+        scorecard of the value's segment and granularity. Values broken down
+        by salesperson or team are not scored. Missing values and scores are
+        stored as NULL, not 0, so that averages skip them.
+        """
+        if not self:
+            return
+        Line = self.env["crm.bsc.scorecard.line"]
+        lines = Line._governing_lines(
+            {
+                (v.company_id.id, v.segment_id.id, v.period_type, v.indicator_id.id)
+                for v in self
+            }
+        )
+        rows = []
+        for value in self:
+            line = lines.get(
+                (
+                    value.company_id.id,
+                    value.segment_id.id,
+                    value.period_type,
+                    value.indicator_id.id,
+                )
+            )
+            number = value.value if value.has_value else None
+            target = score = None
+            status = scoring.NO_DATA
+            if line and not value.user_id and not value.team_id:
+                target = line.target
+                score, status = line._evaluate(number)
+            elif number is not None:
+                status = "unscored"
+            rows.append(
+                SQL("(%s, %s, %s, %s, %s)", value.id, number, target, score, status)
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_bsc_indicator_value AS v
+                   SET value = data.value::numeric, target = data.target::numeric,
+                       score = data.score::numeric, status = data.status
+                  FROM (VALUES %s) AS data(id, value, target, score, status)
+                 WHERE v.id = data.id
+                """,
+                SQL(", ").join(rows),
+            )
+        )
+        self.invalidate_recordset(["value", "target", "score", "status"])

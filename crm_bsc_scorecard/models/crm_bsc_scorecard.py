@@ -1,0 +1,377 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import scoring
+from .crm_bsc_indicator_value import STATUSES
+from .crm_bsc_period import PERIOD_TYPES
+
+
+class CrmBscScorecard(models.Model):
+    _name = "crm.bsc.scorecard"
+    _description = "Balanced Scorecard"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Html(translate=True)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    segment_id = fields.Many2one(
+        "crm.customer.segment",
+        string="Customer Segment",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        help="The customers this scorecard follows; empty means all customers.",
+    )
+    period_type = fields.Selection(
+        PERIOD_TYPES,
+        string="Granularity",
+        required=True,
+        default="month",
+        tracking=True,
+    )
+    owner_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("archived", "Archived")],
+        required=True,
+        default="draft",
+        tracking=True,
+    )
+    line_ids = fields.One2many(
+        "crm.bsc.scorecard.line", "scorecard_id", string="Lines", copy=True
+    )
+    line_count = fields.Integer(compute="_compute_line_count", string="Indicators")
+    template_id = fields.Many2one(
+        "crm.bsc.scorecard",
+        string="Generated From",
+        index=True,
+        ondelete="set null",
+        copy=False,
+        help="The template scorecard this segment scorecard is kept in step with.",
+    )
+    generated_ids = fields.One2many(
+        "crm.bsc.scorecard", "template_id", string="Segment Scorecards"
+    )
+    generated_count = fields.Integer(compute="_compute_generated_count")
+    period_id = fields.Many2one(
+        "crm.bsc.period",
+        string="Period Shown",
+        domain="[('period_type', '=', period_type)]",
+        copy=False,
+        help="The period whose values the scorecard shows; empty shows the "
+        "current period.",
+    )
+    shown_period_id = fields.Many2one(
+        "crm.bsc.period", compute="_compute_shown_period_id", string="Period"
+    )
+    score = fields.Float(compute="_compute_scores", string="Overall Score")
+    score_status = fields.Selection(
+        STATUSES, compute="_compute_scores", string="Status"
+    )
+    overview_html = fields.Html(
+        compute="_compute_scores", sanitize=False, string="Overview"
+    )
+    unwatched_channel_ids = fields.Many2many(
+        "crm.contact.channel",
+        compute="_compute_unwatched_channel_ids",
+        string="Unwatched Channels",
+    )
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for scorecard in self:
+            scorecard.line_count = len(scorecard.line_ids)
+
+    def _compute_generated_count(self):
+        counts = dict(
+            self.with_context(active_test=False)._read_group(
+                [("template_id", "in", self.ids)], ["template_id"], ["__count"]
+            )
+        )
+        for scorecard in self:
+            scorecard.generated_count = counts.get(scorecard, 0)
+
+    @api.constrains("segment_id", "company_id")
+    def _check_segment_company(self):
+        for scorecard in self:
+            company = scorecard.segment_id.company_id
+            if company and company != scorecard.company_id:
+                raise ValidationError(
+                    _(
+                        "Scorecard %(scorecard)s: the segment %(segment)s belongs to "
+                        "the company %(segment_company)s, not to %(company)s.",
+                        scorecard=scorecard.display_name,
+                        segment=scorecard.segment_id.display_name,
+                        segment_company=company.display_name,
+                        company=scorecard.company_id.display_name,
+                    )
+                )
+
+    @api.depends("period_id", "period_type")
+    def _compute_shown_period_id(self):
+        Period = self.env["crm.bsc.period"]
+        today = fields.Date.context_today(self)
+        for scorecard in self:
+            scorecard.shown_period_id = scorecard.period_id or Period._find(
+                scorecard.period_type, today
+            )
+
+    # ------------------------------------------------------------------
+    # Figures and roll-ups
+    # ------------------------------------------------------------------
+    def _line_figures(self):
+        """{line id: figures} for the lines of these scorecards, in the
+        period each scorecard shows, from the stored values (one search)."""
+        Value = self.env["crm.bsc.indicator.value"]
+        shown = {sc.id: sc.shown_period_id for sc in self}
+        previous = {
+            sc_id: period._previous() if period else period
+            for sc_id, period in shown.items()
+        }
+        periods = self.env["crm.bsc.period"].union(*shown.values(), *previous.values())
+        lines = self.line_ids
+        if not lines or not periods:
+            return {}
+        values = Value.search(
+            [
+                ("indicator_id", "in", lines.indicator_id.ids),
+                ("period_id", "in", periods.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("segment_id", "in", self.segment_id.ids + [False]),
+                ("channel_id", "=", False),
+                ("user_id", "=", False),
+                ("team_id", "=", False),
+            ]
+        )
+        by_key = {
+            (v.indicator_id.id, v.period_id.id, v.company_id.id, v.segment_id.id): v
+            for v in values
+        }
+        figures = {}
+        for line in lines:
+            scorecard = line.scorecard_id
+            key = (
+                line.indicator_id.id,
+                None,
+                scorecard.company_id.id,
+                scorecard.segment_id.id,
+            )
+            current = by_key.get((key[0], shown[scorecard.id].id, *key[2:]))
+            before = by_key.get(
+                (
+                    key[0],
+                    previous[scorecard.id].id if previous[scorecard.id] else 0,
+                    *key[2:],
+                )
+            )
+            number = current.value if current and current.has_value else None
+            previous_number = before.value if before and before.has_value else None
+            score, status = line._evaluate(number)
+            figures[line.id] = {
+                "value_id": current.id if current else False,
+                "has_value": number is not None,
+                "current_value": number or 0.0,
+                "previous_value": previous_number or 0.0,
+                "score": score or 0.0,
+                "raw_score": score,
+                "status": status,
+                "trend": scoring.trend(
+                    line.direction or scoring.HIGHER,
+                    number,
+                    previous_number,
+                    line.target,
+                    line.target_max,
+                )
+                or False,
+            }
+        return figures
+
+    @api.depends(
+        "line_ids.weight",
+        "line_ids.target",
+        "line_ids.warning_threshold",
+        "line_ids.critical_threshold",
+        "shown_period_id",
+    )
+    def _compute_scores(self):
+        figures = self._line_figures()
+        for scorecard in self:
+            rows = [
+                {
+                    "line": line,
+                    "score": figures.get(line.id, {}).get("raw_score"),
+                    "weight": line.weight,
+                    "figures": figures.get(line.id, {}),
+                }
+                for line in scorecard.line_ids
+            ]
+            overall = scoring.weighted_mean((r["score"], r["weight"]) for r in rows)
+            scorecard.score = overall or 0.0
+            scorecard.score_status = scoring.status_from_score(overall)
+            scorecard.overview_html = scorecard._render_overview(rows, overall)
+
+    def _rollups(self, rows):
+        """Roll-up scores per perspective and per objective."""
+        by_perspective = scoring.rollup(rows, lambda r: r["line"].perspective_id)
+        by_objective = scoring.rollup(rows, lambda r: r["line"].objective_id or None)
+        return by_perspective, by_objective
+
+    def _render_overview(self, rows, overall):
+        self.ensure_one()
+        by_perspective, by_objective = self._rollups(rows)
+        perspectives = []
+        for perspective in self.env["crm.bsc.perspective"].search([]):
+            prows = [r for r in rows if r["line"].perspective_id == perspective]
+            score = by_perspective.get(perspective)
+            perspectives.append(
+                {
+                    "record": perspective,
+                    "score": score,
+                    "status": scoring.status_from_score(score),
+                    "rows": prows,
+                }
+            )
+        objectives = [
+            {
+                "record": objective,
+                "score": score,
+                "status": scoring.status_from_score(score),
+            }
+            for objective, score in by_objective.items()
+        ]
+        return self.env["ir.qweb"]._render(
+            "crm_bsc_scorecard.scorecard_overview",
+            {
+                "scorecard": self,
+                "overall": overall,
+                "overall_status": scoring.status_from_score(overall),
+                "perspectives": perspectives,
+                "objectives": objectives,
+                "status_labels": dict(STATUSES),
+                "function_labels": dict(
+                    self.env["crm.bsc.objective"]
+                    ._fields["crm_function"]
+                    ._description_selection(self.env)
+                ),
+                "format_number": self._format_number,
+            },
+        )
+
+    def _format_number(self, number, unit):
+        if number is None:
+            return "—"
+        if unit == "percent":
+            return f"{number:,.1f} %"
+        if unit in ("count",):
+            return f"{number:,.0f}"
+        if unit == "currency":
+            return f"{number:,.0f} {self.company_id.currency_id.symbol or ''}".strip()
+        return f"{number:,.2f}"
+
+    # ------------------------------------------------------------------
+    # Channel coverage
+    # ------------------------------------------------------------------
+    @api.depends("line_ids.indicator_id.channel_ids")
+    def _compute_unwatched_channel_ids(self):
+        channels = self.env["crm.contact.channel"].search([])
+        for scorecard in self:
+            relevant = channels.filtered(
+                lambda c, sc=scorecard: (
+                    not c.company_id or c.company_id == sc.company_id
+                )
+            )
+            watched = scorecard.line_ids.indicator_id.channel_ids
+            scorecard.unwatched_channel_ids = relevant - watched
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        self.write({"state": "active"})
+
+    def action_set_draft(self):
+        self.write({"state": "draft"})
+
+    def action_archive_scorecard(self):
+        self.write({"state": "archived"})
+
+    def action_generate_segment_scorecards(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Segment Scorecards"),
+            "res_model": "crm.bsc.scorecard.generate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_template_id": self.id},
+        }
+
+    def action_view_generated(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_bsc_scorecard.crm_bsc_scorecard_action"
+        )
+        action["domain"] = [("template_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_view_values(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_bsc_scorecard.crm_bsc_indicator_value_action"
+        )
+        action["domain"] = [
+            ("indicator_id", "in", self.line_ids.indicator_id.ids),
+            ("company_id", "=", self.company_id.id),
+            ("segment_id", "=", self.segment_id.id),
+            ("period_type", "=", self.period_type),
+        ]
+        return action
+
+    def _sync_from_template(self, template, update_targets=False):
+        """Make this scorecard's lines follow the template's.
+
+        Lines of indicators the template lacks are removed, missing ones are
+        added with the template's targets, and the weights and order of the
+        others follow the template (their targets too with update_targets).
+        """
+        self.ensure_one()
+        ours = {line.indicator_id: line for line in self.line_ids}
+        commands = []
+        target_fields = (
+            "target",
+            "target_max",
+            "warning_threshold",
+            "critical_threshold",
+        )
+        for tline in template.line_ids:
+            vals = {"sequence": tline.sequence, "weight": tline.weight}
+            if tline.indicator_id in ours:
+                if update_targets:
+                    vals.update({f: tline[f] for f in target_fields})
+                commands.append(
+                    fields.Command.update(ours.pop(tline.indicator_id).id, vals)
+                )
+            else:
+                vals.update({f: tline[f] for f in target_fields})
+                vals["indicator_id"] = tline.indicator_id.id
+                commands.append(fields.Command.create(vals))
+        commands += [fields.Command.delete(line.id) for line in ours.values()]
+        self.write({"line_ids": commands})

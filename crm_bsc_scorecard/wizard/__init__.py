@@ -1,0 +1,2 @@
+from . import crm_bsc_period_generate
+from . import crm_bsc_scorecard_generate

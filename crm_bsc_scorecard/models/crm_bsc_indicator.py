@@ -104,7 +104,6 @@ class CrmBscIndicator(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",

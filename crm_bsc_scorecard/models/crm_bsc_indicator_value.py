@@ -98,7 +98,7 @@ class CrmBscIndicatorValue(models.Model):
         default="manual",
         readonly=True,
     )
-    set_by_id = fields.Many2one("res.users", string="Set By", readonly=True)
+    set_by_id = fields.Many2one("res.users", readonly=True)
     set_date = fields.Datetime(string="Set On", readonly=True)
     perspective_id = fields.Many2one(
         related="indicator_id.perspective_id", store=True, string="Perspective"

@@ -42,7 +42,6 @@ class CrmBscObjective(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",

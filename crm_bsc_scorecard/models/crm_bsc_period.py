@@ -56,7 +56,8 @@ class CrmBscPeriod(models.Model):
             if period.date_to < period.date_from:
                 raise ValidationError(
                     _(
-                        "Period %(name)s: the end %(end)s is before the start %(start)s.",
+                        "Period %(name)s: the end %(end)s is before the start "
+                        "%(start)s.",
                         name=period.name,
                         end=period.date_to,
                         start=period.date_from,

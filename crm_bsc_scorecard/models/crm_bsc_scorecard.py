@@ -43,7 +43,6 @@ class CrmBscScorecard(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",

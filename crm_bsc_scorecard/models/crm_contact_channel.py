@@ -123,7 +123,9 @@ class CrmContactChannel(models.Model):
             )
         ).items():
             group = group.filtered(
-                lambda lead: lead.contact_channel_id.id != channel_id
+                lambda lead, channel_id=channel_id: (
+                    lead.contact_channel_id.id != channel_id
+                )
             )
             group.write({"contact_channel_id": channel_id})
             updated += len(group)

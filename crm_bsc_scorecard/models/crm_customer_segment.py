@@ -163,7 +163,7 @@ class CrmCustomerSegment(models.Model):
                         )
                     )
                     to_change.write({"customer_segment_id": segment.id})
-            except Exception as error:  # isolate one bad rule, report it below
+            except Exception as error:  # noqa: BLE001 - one bad rule, reported below
                 errors[segment] = str(error)
                 continue
             earlier.append(rule)

@@ -8,7 +8,6 @@ class CrmLead(models.Model):
 
     customer_segment_id = fields.Many2one(
         "crm.customer.segment",
-        string="Customer Segment",
         compute="_compute_customer_segment_id",
         store=True,
         readonly=False,
@@ -21,7 +20,6 @@ class CrmLead(models.Model):
     )
     contact_channel_id = fields.Many2one(
         "crm.contact.channel",
-        string="Contact Channel",
         compute="_compute_contact_channel_id",
         store=True,
         readonly=False,

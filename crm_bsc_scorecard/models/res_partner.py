@@ -8,7 +8,6 @@ class ResPartner(models.Model):
 
     customer_segment_id = fields.Many2one(
         "crm.customer.segment",
-        string="Customer Segment",
         index=True,
         tracking=True,
         ondelete="restrict",

@@ -50,8 +50,10 @@ BUILTINS = {
         "customer",
         "customer",
         (TRANSACTIONS,),
-        "Customers with a transaction in the activity window that ends on the "
-        "last day of the period.",
+        (
+            "Customers with a transaction in the activity window that ends on the "
+            "last day of the period."
+        ),
     ),
     "retention_rate": (
         "Customer retention rate",
@@ -60,8 +62,10 @@ BUILTINS = {
         "customer",
         "customer",
         (TRANSACTIONS,),
-        "Of the customers active the day before the period starts, the share "
-        "still active on its last day. No customers at the start: no value.",
+        (
+            "Of the customers active the day before the period starts, the share "
+            "still active on its last day. No customers at the start: no value."
+        ),
     ),
     "churn_rate": (
         "Customer churn rate",
@@ -70,8 +74,10 @@ BUILTINS = {
         "customer",
         "customer",
         (TRANSACTIONS,),
-        "100 % minus the retention rate: the share of the customers active the "
-        "day before the period that are no longer active at its end.",
+        (
+            "100 % minus the retention rate: the share of the customers active the "
+            "day before the period that are no longer active at its end."
+        ),
     ),
     "won_revenue": (
         "Won revenue",
@@ -125,8 +131,10 @@ BUILTINS = {
         "financial",
         "operational",
         (LEADS,),
-        "Expected revenue of the opportunities open on the last day of the "
-        "period: converted by then and not yet won or lost.",
+        (
+            "Expected revenue of the opportunities open on the last day of the "
+            "period: converted by then and not yet won or lost."
+        ),
     ),
     "weighted_pipeline": (
         "Weighted pipeline",
@@ -135,8 +143,10 @@ BUILTINS = {
         "financial",
         "operational",
         (LEADS,),
-        "Expected revenue times probability of the opportunities open on the "
-        "last day of the period.",
+        (
+            "Expected revenue times probability of the opportunities open on the "
+            "last day of the period."
+        ),
     ),
     "sales_cycle_days": (
         "Sales cycle",
@@ -145,8 +155,10 @@ BUILTINS = {
         "internal",
         "process",
         (TRANSACTIONS,),
-        "Average number of days from creation to closing of the opportunities "
-        "won in the period.",
+        (
+            "Average number of days from creation to closing of the opportunities "
+            "won in the period."
+        ),
     ),
     "new_leads": (
         "New leads",
@@ -173,10 +185,12 @@ BUILTINS = {
         "internal",
         "process",
         (LEADS, MESSAGES),
-        "Average hours from the creation of a lead created in the period to "
-        "its first response: the first activity done on it or the first "
-        "message sent on it by an internal user. Leads not yet answered do "
-        "not count.",
+        (
+            "Average hours from the creation of a lead created in the period to "
+            "its first response: the first activity done on it or the first "
+            "message sent on it by an internal user. Leads not yet answered do "
+            "not count."
+        ),
     ),
     "overdue_activity_share": (
         "Overdue activities",
@@ -185,8 +199,10 @@ BUILTINS = {
         "internal",
         "process",
         (ACTIVITIES,),
-        "Of the open activities on leads due by the end of the period, the "
-        "share already overdue (due before that end and before today).",
+        (
+            "Of the open activities on leads due by the end of the period, the "
+            "share already overdue (due before that end and before today)."
+        ),
     ),
     "data_completeness": (
         "Customer data completeness",
@@ -195,9 +211,11 @@ BUILTINS = {
         "learning",
         "infrastructure",
         (CUSTOMERS,),
-        "Of the customers with a lead in the company, created by the end of "
-        "the period, the share with a segment, a preferred contact channel, "
-        "an e-mail and a phone.",
+        (
+            "Of the customers with a lead in the company, created by the end of "
+            "the period, the share with a segment, a preferred contact channel, "
+            "an e-mail and a phone."
+        ),
     ),
 }
 

@@ -9,7 +9,7 @@ class CrmBscScorecardGenerate(models.TransientModel):
     _description = "Create or Refresh Segment Scorecards"
 
     template_id = fields.Many2one(
-        "crm.bsc.scorecard", string="Template", required=True, ondelete="cascade"
+        "crm.bsc.scorecard", required=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="template_id.company_id")
     segment_ids = fields.Many2many(

@@ -1,6 +1,8 @@
 from . import crm_bsc_perspective
 from . import crm_customer_segment
 from . import crm_contact_channel
+from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import crm_lead
 from . import crm_bsc_objective
@@ -9,3 +11,4 @@ from . import crm_bsc_period
 from . import crm_bsc_indicator_value
 from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_line
+from . import crm_bsc_engine

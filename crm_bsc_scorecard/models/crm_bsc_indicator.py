@@ -3,8 +3,26 @@
 import keyword
 import re
 
+from collections import namedtuple
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+from ..tools import formula as formula_tools
+from ..tools import graph as graph_tools
+from ..tools.builtins import BUILTINS, builtin_selection
+
+# What compute_value returns: the value, or None and the reason there is none.
+ComputedValue = namedtuple("ComputedValue", ["value", "reason"])
+
+PATH_TARGETS = {
+    "agg_segment_path": "crm.customer.segment",
+    "agg_channel_path": "crm.contact.channel",
+    "agg_user_path": "res.users",
+    "agg_team_path": "crm.team",
+    "agg_company_path": "res.company",
+}
 
 CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Names a formula gives a meaning of its own: an indicator cannot take them.
@@ -114,12 +132,112 @@ class CrmBscIndicator(models.Model):
         help="Leave empty to share the indicator between companies.",
     )
     computation = fields.Selection(
-        [("manual", "Manual")],
+        [
+            ("manual", "Manual"),
+            ("builtin", "Built-in CRM indicator"),
+            ("aggregate", "Aggregate of records"),
+            ("ratio", "Ratio of two indicators"),
+            ("formula", "Formula"),
+        ],
         string="Value From",
         required=True,
         default="manual",
         tracking=True,
-        help="Manual: values are entered per period.",
+        help="Manual: values are entered per period. The other ways compute the "
+        "values from the CRM's data on a schedule.",
+    )
+    builtin_code = fields.Selection(
+        builtin_selection(),
+        string="Built-in Indicator",
+        tracking=True,
+        help="One of the library of CRM indicators; its description says exactly "
+        "what it counts.",
+    )
+    builtin_description = fields.Text(
+        compute="_compute_builtin_description", string="What It Counts"
+    )
+    breakdown_by_user = fields.Boolean(
+        string="Per Salesperson and Team",
+        help="Also keep the values of each salesperson and each sales team.",
+    )
+    # aggregate
+    agg_model_id = fields.Many2one(
+        "ir.model",
+        string="Model",
+        ondelete="cascade",
+        domain="[('transient', '=', False)]",
+    )
+    agg_model = fields.Char(related="agg_model_id.model", string="Model Name")
+    agg_domain = fields.Char(string="Domain", default="[]")
+    agg_date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', agg_model_id), ('ttype', 'in', ('date', 'datetime')),"
+        " ('store', '=', True)]",
+        help="The date that places a record in a period.",
+    )
+    agg_measure = fields.Selection(
+        [
+            ("count", "Count"),
+            ("count_distinct", "Count distinct values"),
+            ("sum", "Sum"),
+            ("avg", "Average"),
+            ("min", "Minimum"),
+            ("max", "Maximum"),
+        ],
+        string="Measure",
+        default="count",
+    )
+    agg_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Measured Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', agg_model_id), ('store', '=', True)]",
+    )
+    agg_segment_path = fields.Char(
+        string="Segment Path",
+        help="Field path from a record to its customer segment, e.g. "
+        "partner_id.customer_segment_id. Empty: no segment breakdown.",
+    )
+    agg_channel_path = fields.Char(
+        string="Channel Path",
+        help="Field path from a record to its contact channel, e.g. "
+        "contact_channel_id.",
+    )
+    agg_user_path = fields.Char(
+        string="Salesperson Path", help="Field path to the salesperson, e.g. user_id."
+    )
+    agg_team_path = fields.Char(
+        string="Team Path", help="Field path to the sales team, e.g. team_id."
+    )
+    agg_company_path = fields.Char(
+        string="Company Path",
+        help="Field path to the company, e.g. company_id; records of other "
+        "companies do not count.",
+    )
+    # ratio
+    ratio_numerator_id = fields.Many2one(
+        "crm.bsc.indicator", string="Numerator", ondelete="restrict"
+    )
+    ratio_denominator_id = fields.Many2one(
+        "crm.bsc.indicator", string="Denominator", ondelete="restrict"
+    )
+    ratio_scale = fields.Float(
+        string="Multiply By",
+        default=1.0,
+        help="100 turns the ratio into a percentage.",
+    )
+    # formula
+    formula = fields.Char(
+        help="An arithmetic expression over other indicators' codes: + - * / ** "
+        "( ), numbers, min, max, abs, round and 'a if condition else b'. "
+        "Example: won_revenue / max(won_deals, 1)",
+    )
+    dependency_ids = fields.Many2many(
+        "crm.bsc.indicator",
+        compute="_compute_dependency_ids",
+        string="Reads Indicators",
     )
     value_ids = fields.One2many("crm.bsc.indicator.value", "indicator_id")
     value_count = fields.Integer(compute="_compute_value_count", string="Values")
@@ -242,3 +360,220 @@ class CrmBscIndicator(models.Model):
         action["domain"] = [("indicator_id", "=", self.id)]
         action["context"] = {"default_indicator_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Computed indicators
+    # ------------------------------------------------------------------
+    @api.depends("builtin_code")
+    def _compute_builtin_description(self):
+        for indicator in self:
+            spec = BUILTINS.get(indicator.builtin_code)
+            # the descriptions are extracted for translation from tools/builtins.py
+            indicator.builtin_description = _(spec[6]) if spec else False  # pylint: disable=translation-required
+
+    @api.onchange("builtin_code")
+    def _onchange_builtin_code(self):
+        spec = BUILTINS.get(self.builtin_code)
+        if not spec:
+            return
+        name, unit, direction, _kind, level, _reads, _description = spec
+        if not self.name:
+            self.name = _(name)  # pylint: disable=translation-required
+        if not self.code:
+            self.code = self.builtin_code
+        self.unit = unit
+        self.direction = direction
+        self.metric_level = level
+
+    def _dependencies(self):
+        """The indicators this one reads (ratio sides, formula codes)."""
+        self.ensure_one()
+        if self.computation == "ratio":
+            return self.ratio_numerator_id | self.ratio_denominator_id
+        if self.computation == "formula" and self.formula:
+            try:
+                names = formula_tools.names_of(self.formula)
+            except formula_tools.FormulaError:
+                return self.browse()
+            return self.with_context(active_test=False).search(
+                [("code", "in", list(names))]
+            )
+        return self.browse()
+
+    @api.depends("computation", "ratio_numerator_id", "ratio_denominator_id", "formula")
+    def _compute_dependency_ids(self):
+        for indicator in self:
+            indicator.dependency_ids = indicator._dependencies()
+
+    def _agg_domain_list(self):
+        self.ensure_one()
+        return safe_eval(self.agg_domain or "[]", {"uid": self.env.uid})
+
+    @api.constrains(
+        "computation",
+        "builtin_code",
+        "agg_model_id",
+        "agg_domain",
+        "agg_date_field_id",
+        "agg_measure",
+        "agg_field_id",
+        "agg_segment_path",
+        "agg_channel_path",
+        "agg_user_path",
+        "agg_team_path",
+        "agg_company_path",
+        "ratio_numerator_id",
+        "ratio_denominator_id",
+        "formula",
+    )
+    def _check_computation(self):
+        for indicator in self:
+            check = getattr(indicator, f"_check_{indicator.computation}", None)
+            if check:
+                check()
+        self._check_dependency_cycles()
+
+    def _raise(self, field, value, reason):
+        raise ValidationError(
+            _(
+                "Indicator %(indicator)s: %(field)s %(value)r is invalid: %(reason)s",
+                indicator=self.display_name,
+                field=self._fields[field]._description_string(self.env),
+                value=value,
+                reason=reason,
+            )
+        )
+
+    def _check_builtin(self):
+        if not self.builtin_code:
+            self._raise("builtin_code", False, _("choose a built-in indicator."))
+
+    def _check_aggregate(self):
+        if not self.agg_model_id:
+            self._raise("agg_model_id", False, _("choose the model to aggregate."))
+        model = self.env[self.agg_model_id.model]
+        if not self.agg_date_field_id or self.agg_date_field_id.model_id != self.agg_model_id:
+            self._raise(
+                "agg_date_field_id",
+                self.agg_date_field_id.name or False,
+                _("choose a stored date field of the model."),
+            )
+        if self.agg_measure != "count":
+            field = self.agg_field_id
+            if not field or field.model_id != self.agg_model_id:
+                self._raise(
+                    "agg_field_id", field.name or False, _("choose a field of the model.")
+                )
+            if self.agg_measure != "count_distinct" and field.ttype not in (
+                "integer",
+                "float",
+                "monetary",
+            ):
+                self._raise(
+                    "agg_field_id", field.name, _("this measure needs a numeric field.")
+                )
+        try:
+            model.sudo().search_count(self._agg_domain_list(), limit=1)
+        except Exception as error:  # noqa: BLE001 - any bad domain is refused
+            self._raise("agg_domain", self.agg_domain, str(error))
+        for path_field, target in PATH_TARGETS.items():
+            path = self[path_field]
+            if path and self._path_target(model, path) != target:
+                self._raise(
+                    path_field,
+                    path,
+                    _("this path does not lead to a %(model)s record.", model=target),
+                )
+
+    @api.model
+    def _path_target(self, model, path):
+        """The model a many2one path leads to, or None when it is broken."""
+        for name in path.split("."):
+            field = model._fields.get(name)
+            if not field or field.type != "many2one" or not (field.store or field.related):
+                return None
+            model = self.env[field.comodel_name]
+        return model._name
+
+    def _check_ratio(self):
+        for name in ("ratio_numerator_id", "ratio_denominator_id"):
+            if not self[name]:
+                self._raise(name, False, _("choose an indicator."))
+            if self[name] == self:
+                self._raise(name, self[name].code, _("an indicator cannot divide itself."))
+
+    def _check_formula(self):
+        try:
+            names = formula_tools.names_of(self.formula or "")
+        except formula_tools.FormulaError as error:
+            self._raise("formula", self.formula, error.reason)
+        known = set(
+            self.with_context(active_test=False)
+            .search([("code", "in", list(names))])
+            .mapped("code")
+        )
+        unknown = sorted(set(names) - known)
+        if unknown:
+            self._raise(
+                "formula",
+                self.formula,
+                _("no indicator has the code %(codes)s.", codes=", ".join(unknown)),
+            )
+
+    def _check_dependency_cycles(self):
+        edges = {}
+        pending = list(self)
+        while pending:
+            indicator = pending.pop()
+            if indicator.id in edges:
+                continue
+            deps = indicator._dependencies()
+            edges[indicator.id] = deps.ids
+            pending.extend(deps)
+        cycle = graph_tools.find_cycle(edges, start=self.ids)
+        if cycle:
+            codes = dict(self.browse(cycle).mapped(lambda i: (i.id, i.code)))
+            raise ValidationError(
+                _(
+                    "Indicators cannot read each other in a circle: %(cycle)s.",
+                    cycle=" → ".join(codes[node] for node in cycle),
+                )
+            )
+
+    def compute_value(
+        self, date_from, date_to, segment=None, channel=None, user=None, team=None
+    ):
+        """Compute this indicator over [date_from, date_to] without storing it.
+
+        ``segment``, ``channel``, ``user`` and ``team`` are records (or None
+        for all). Returns ComputedValue(value, reason): the value and None,
+        or None and the reason there is no value. Uses the current company.
+        """
+        self.ensure_one()
+        engine = self.env["crm.bsc.engine"]
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        period = self.env["crm.bsc.period"].search(
+            [("date_from", "=", date_from), ("date_to", "=", date_to)], limit=1
+        )
+        period_id = period.id or 0
+        key = (
+            period_id,
+            segment.id if segment else None,
+            channel.id if channel else None,
+            user.id if user else None,
+            team.id if team else None,
+        )
+        scope = engine._scope(
+            self.env.company,
+            [(period_id, date_from, date_to)],
+            [key[1]],
+            self,
+            extra_keys=[key],
+            force_channels=[key[2]] if key[2] else [],
+            force_users=bool(user or team),
+        )
+        results = engine._compute(scope, self)
+        value, reason = results[self].get(key, (None, "no_base"))
+        return ComputedValue(value, reason)
+

@@ -99,6 +99,9 @@ class CrmBscIndicatorValue(models.Model):
         readonly=True,
     )
     set_by_id = fields.Many2one("res.users", readonly=True)
+    compute_token = fields.Char(
+        readonly=True, copy=False, help="Technical: the computation run that wrote it."
+    )
     set_date = fields.Datetime(string="Set On", readonly=True)
     perspective_id = fields.Many2one(
         related="indicator_id.perspective_id", store=True, string="Perspective"
@@ -134,6 +137,23 @@ class CrmBscIndicatorValue(models.Model):
                     "%(indicators)s in it cannot change.",
                     period=closed[0].name,
                     indicators=", ".join(indicators.mapped("display_name")[:5]),
+                )
+            )
+
+    def _check_manual(self, indicators):
+        computed = indicators.filtered(lambda i: i.computation != "manual")
+        if computed:
+            raise UserError(
+                _(
+                    "The values of %(indicator)s are computed (%(method)s): they "
+                    "cannot be entered by hand. Set its 'Value From' to Manual "
+                    "first.",
+                    indicator=computed[0].display_name,
+                    method=dict(
+                        computed[0]._fields["computation"]._description_selection(
+                            self.env
+                        )
+                    )[computed[0].computation],
                 )
             )
 
@@ -184,6 +204,7 @@ class CrmBscIndicatorValue(models.Model):
             [vals.get("indicator_id") for vals in vals_list if vals.get("indicator_id")]
         )
         self._check_open_periods(periods, indicators)
+        self._check_manual(indicators)
         now = fields.Datetime.now()
         for vals in vals_list:
             vals.setdefault("set_by_id", self.env.uid)
@@ -199,6 +220,10 @@ class CrmBscIndicatorValue(models.Model):
 
     def write(self, vals):
         self._check_open_periods(self.period_id, self.indicator_id)
+        self._check_manual(
+            self.indicator_id
+            | self.env["crm.bsc.indicator"].browse(vals.get("indicator_id"))
+        )
         if "period_id" in vals:
             self._check_open_periods(
                 self.env["crm.bsc.period"].browse(vals["period_id"]), self.indicator_id

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import scoring
 from .crm_bsc_indicator_value import STATUSES
@@ -86,6 +87,9 @@ class CrmBscScorecard(models.Model):
     )
     overview_html = fields.Html(
         compute="_compute_scores", sanitize=False, string="Overview"
+    )
+    values_computed_at = fields.Datetime(
+        readonly=True, copy=False, help="When its indicators were last computed."
     )
     unwatched_channel_ids = fields.Many2many(
         "crm.contact.channel",
@@ -374,3 +378,116 @@ class CrmBscScorecard(models.Model):
                 commands.append(fields.Command.create(vals))
         commands += [fields.Command.delete(line.id) for line in ours.values()]
         self.write({"line_ids": commands})
+
+    # ------------------------------------------------------------------
+    # Computing the indicators
+    # ------------------------------------------------------------------
+    def _open_periods(self, period_type):
+        """The open periods of a granularity that have started."""
+        return self.env["crm.bsc.period"].search(
+            [
+                ("period_type", "=", period_type),
+                ("state", "=", "open"),
+                ("date_from", "<=", fields.Date.context_today(self)),
+            ],
+            order="date_from",
+        )
+
+    def _compute_values(self, periods=None):
+        """Compute and store the computed indicators of these scorecards.
+
+        Scorecards of one company and granularity are computed together, all
+        their segments (and all customers) at once. ``periods`` defaults to
+        the open periods that have started; closed periods are never
+        rewritten. Returns the number of values written.
+        """
+        engine = self.env["crm.bsc.engine"]
+        written = 0
+        for (company, period_type), scorecards in self.grouped(
+            lambda s: (s.company_id, s.period_type)
+        ).items():
+            group_periods = (
+                periods.filtered(lambda p, t=period_type: p.period_type == t)
+                if periods is not None
+                else self._open_periods(period_type)
+            ).filtered(lambda p: p.state == "open")
+            indicators = scorecards.line_ids.indicator_id
+            computed = engine._closure(indicators)
+            computed = [i for i in computed if i.computation != "manual"]
+            if not group_periods or not computed:
+                scorecards.values_computed_at = fields.Datetime.now()
+                continue
+            segment_ids = sorted(
+                {s.segment_id.id or None for s in scorecards} | {None},
+                key=lambda s: s or 0,
+            )
+            scope = engine.with_company(company)._scope(
+                company,
+                [(p.id, p.date_from, p.date_to) for p in group_periods],
+                segment_ids,
+                indicators,
+            )
+            results = engine.with_company(company)._compute(scope, indicators)
+            written += engine._store(scope, period_type, results, computed)
+            scorecards.values_computed_at = fields.Datetime.now()
+        return written
+
+    def action_compute_now(self):
+        written = self.sudo()._compute_values()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Indicators computed"),
+                "message": _("%(count)s values stored.", count=written),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_compute_history(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Recompute History"),
+            "res_model": "crm.bsc.scorecard.compute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_scorecard_ids": self.ids},
+        }
+
+    @api.model
+    def _cron_compute_values(self):
+        """Scheduled action: one company and granularity per batch.
+
+        Due are the active scorecards not computed since the previous run
+        (all of them on the first run). Another worker busy with a group
+        holds its advisory lock, and this one moves on to the next group.
+        """
+        lastcall = self.env.context.get("lastcall")
+        domain = [("state", "=", "active")]
+        if lastcall:
+            domain += [
+                "|",
+                ("values_computed_at", "=", False),
+                ("values_computed_at", "<", lastcall),
+            ]
+        else:
+            domain += [("values_computed_at", "=", False)]
+        due = self.sudo().search(domain)
+        groups = list(due.grouped(lambda s: (s.company_id.id, s.period_type)).items())
+        for index, ((company_id, period_type), scorecards) in enumerate(groups):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
+                    f"crm_bsc_compute:{company_id}:{period_type}",
+                )
+            )
+            if not self.env.cr.fetchone()[0]:
+                continue
+            scorecards._compute_values()
+            self.env["ir.cron"]._notify_progress(
+                done=len(scorecards), remaining=len(groups) - index - 1
+            )
+            return
+        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+

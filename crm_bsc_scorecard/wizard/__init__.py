@@ -1,2 +1,3 @@
 from . import crm_bsc_period_generate
 from . import crm_bsc_scorecard_generate
+from . import crm_bsc_scorecard_compute

@@ -1,0 +1,902 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The indicator engine: grouped SQL over the CRM, values stored in bulk.
+
+Every family of built-in indicators is one parametrised query over all the
+periods, segments, channels, salespeople and teams at once (GROUPING SETS);
+``tools/engine.py`` turns the rows into values. Nothing here loops over
+leads in Python.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..tools import engine as engine_tools
+from ..tools import formula as formula_tools
+from ..tools import graph as graph_tools
+from ..tools import scoring
+
+_logger = logging.getLogger(__name__)
+
+STORE_BATCH = 5000
+
+
+@dataclass
+class Scope:
+    """What one computation covers."""
+
+    company_id: int
+    periods: list  # [(id, date_from, date_to)]
+    segment_ids: list  # segment ids; None stands for all customers
+    window_days: int = 365
+    transaction_source: str = "opportunities"
+    today: object = None
+    channel_ids: dict = field(default_factory=dict)  # indicator id -> [ids]
+    users: dict = field(default_factory=dict)  # indicator id -> bool
+    extra_keys: list = field(default_factory=list)  # keys to fill too
+
+    @property
+    def period_ids(self):
+        return [period[0] for period in self.periods]
+
+    @property
+    def first_day(self):
+        return min(period[1] for period in self.periods)
+
+    @property
+    def last_day(self):
+        return max(period[2] for period in self.periods)
+
+
+class CrmBscEngine(models.AbstractModel):
+    _name = "crm.bsc.engine"
+    _description = "Scorecard Indicator Engine"
+
+    # ------------------------------------------------------------------
+    # SQL building blocks
+    # ------------------------------------------------------------------
+    @api.model
+    def _periods_sql(self, scope):
+        rows = SQL(", ").join(
+            SQL("(%s, %s::date, %s::date)", pid, start, end)
+            for pid, start, end in scope.periods
+        )
+        return SQL("(VALUES %s) AS p(id, s, e)", rows)
+
+    @api.model
+    def _grouped_select(self, base, measures, channels, users):
+        """Wrap ``base`` (columns pid, seg, ch, u, t and the measure inputs)
+        in the grouping sets the scope needs."""
+        grouping = engine_tools.grouping_sets(channels, users)
+        sets = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    SQL.identifier("f", name) for name in ("pid", *dims)
+                ),
+            )
+            for dims in grouping
+        )
+        # the grouping mask: one bit per dimension, set when aggregated (a
+        # dimension that no set groups by is always aggregated)
+        grouped = {name for dims in grouping for name in dims}
+        mask = SQL(" + ").join(
+            SQL("GROUPING(%s) * %s", SQL.identifier("f", name), bit)
+            if name in grouped
+            else SQL("%s", bit)
+            for name, bit in engine_tools.DIMENSION_BITS.items()
+        )
+        columns = SQL(", ").join(
+            SQL.identifier("f", name) if name in grouped else SQL("NULL::int")
+            for name in engine_tools.DIMENSIONS
+        )
+        return SQL(
+            """
+            SELECT f.pid, %s, %s, %s
+              FROM (%s) AS f
+             GROUP BY GROUPING SETS (%s)
+            """,
+            columns,
+            mask,
+            SQL(", ").join(measures),
+            base,
+            sets,
+        )
+
+    @api.model
+    def _dims(self, channels, users, seg, ch, u, t):
+        """Dimension columns; those not asked for are NULL (fewer groups)."""
+        null = SQL("NULL::int")
+        return SQL(
+            "%s AS seg, %s AS ch, %s AS u, %s AS t",
+            seg,
+            ch if channels else null,
+            u if users else null,
+            t if users else null,
+        )
+
+    # ------------------------------------------------------------------
+    # Families of built-in indicators
+    # ------------------------------------------------------------------
+    @api.model
+    def _family_closed(self, scope, channels, users):
+        """Opportunities won or lost in each period."""
+        base = SQL(
+            """
+            SELECT p.id AS pid, %(dims)s,
+                   (l.active AND COALESCE(st.is_won, FALSE)) AS won,
+                   (NOT l.active AND COALESCE(l.probability, 0) = 0) AS lost,
+                   COALESCE(l.expected_revenue, 0) AS amount,
+                   EXTRACT(EPOCH FROM l.date_closed - l.create_date) / 86400.0 AS cycle
+              FROM crm_lead l
+              LEFT JOIN crm_stage st ON st.id = l.stage_id
+              JOIN %(periods)s ON l.date_closed >= p.s AND l.date_closed < p.e + 1
+             WHERE l.company_id = %(company)s
+               AND l.type = 'opportunity'
+               AND l.date_closed >= %(first)s AND l.date_closed < %(last)s::date + 1
+            """,
+            dims=self._dims(
+                channels, users, SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"), SQL("l.user_id"), SQL("l.team_id"),
+            ),
+            periods=self._periods_sql(scope),
+            company=scope.company_id,
+            first=scope.first_day,
+            last=scope.last_day,
+        )
+        measures = [
+            SQL("count(*) FILTER (WHERE f.won)"),
+            SQL("COALESCE(sum(f.amount) FILTER (WHERE f.won), 0)"),
+            SQL("COALESCE(sum(f.cycle) FILTER (WHERE f.won), 0)"),
+            SQL("count(*) FILTER (WHERE f.lost)"),
+        ]
+        query = self._grouped_select(base, measures, channels, users)
+        return [(query, ("won_count", "won_amount", "cycle_days", "lost_count"))]
+
+    @api.model
+    def _family_orders(self, scope, channels, users):
+        """Confirmed sale orders as customer transactions (sale installed)."""
+        if "sale.order" not in self.env:
+            raise engine_tools.NoSourceError(
+                _("confirmed sale orders were chosen, but Sales is not installed")
+            )
+        base = SQL(
+            """
+            SELECT p.id AS pid, %(dims)s,
+                   so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                   EXTRACT(EPOCH FROM so.date_order - so.create_date) / 86400.0 AS cycle
+              FROM sale_order so
+              JOIN res_partner rp ON rp.id = so.partner_id
+              JOIN res_partner cp ON cp.id = rp.commercial_partner_id
+              JOIN %(periods)s ON so.date_order >= p.s AND so.date_order < p.e + 1
+             WHERE so.company_id = %(company)s AND so.state = 'sale'
+               AND so.date_order >= %(first)s AND so.date_order < %(last)s::date + 1
+            """,
+            dims=self._dims(
+                channels, users, SQL("cp.customer_segment_id"),
+                self._utm_channel_sql(SQL("so.source_id"), SQL("so.medium_id")),
+                SQL("so.user_id"), SQL("so.team_id"),
+            ),
+            periods=self._periods_sql(scope),
+            company=scope.company_id,
+            first=scope.first_day,
+            last=scope.last_day,
+        )
+        measures = [
+            SQL("count(*)"),
+            SQL("COALESCE(sum(f.amount), 0)"),
+            SQL("COALESCE(sum(f.cycle), 0)"),
+            SQL("0"),
+        ]
+        query = self._grouped_select(base, measures, channels, users)
+        return [(query, ("won_count", "won_amount", "cycle_days", "lost_count"))]
+
+    @api.model
+    def _utm_channel_sql(self, source, medium):
+        """The contact channel of a UTM source and medium, in SQL."""
+        return SQL(
+            """COALESCE(
+                (SELECT r.channel_id FROM crm_contact_channel_utm_source_rel r
+                   JOIN crm_contact_channel c ON c.id = r.channel_id AND c.active
+                  WHERE r.source_id = %s ORDER BY c.sequence, c.id LIMIT 1),
+                (SELECT r.channel_id FROM crm_contact_channel_utm_medium_rel r
+                   JOIN crm_contact_channel c ON c.id = r.channel_id AND c.active
+                  WHERE r.medium_id = %s ORDER BY c.sequence, c.id LIMIT 1))""",
+            source,
+            medium,
+        )
+
+    @api.model
+    def _family_created(self, scope, channels, users, with_responses=True):
+        """Leads created in each period, their conversion and first response."""
+        with_clause = SQL("")
+        response_join = SQL("")
+        first_date = SQL("NULL::timestamp")
+        if with_responses:
+            comment = self.env.ref("mail.mt_comment").id
+            with_clause = SQL(
+                """
+                WITH resp AS (
+                    SELECT m.res_id AS lead_id, min(m.date) AS first_date
+                      FROM mail_message m
+                      JOIN crm_lead l ON l.id = m.res_id
+                     WHERE m.model = 'crm.lead'
+                       AND l.company_id = %(company)s
+                       AND l.create_date >= %(first)s
+                       AND l.create_date < %(last)s::date + 1
+                       AND m.date >= l.create_date
+                       AND (m.mail_activity_type_id IS NOT NULL
+                            OR (m.message_type IN ('email', 'comment')
+                                AND m.subtype_id = %(comment)s))
+                       AND m.author_id IN (
+                           SELECT partner_id FROM res_users WHERE NOT share)
+                     GROUP BY m.res_id
+                )""",
+                company=scope.company_id,
+                first=scope.first_day,
+                last=scope.last_day,
+                comment=comment,
+            )
+            response_join = SQL("LEFT JOIN resp r ON r.lead_id = l.id")
+            first_date = SQL("r.first_date")
+        base = SQL(
+            """
+            SELECT p.id AS pid, %(dims)s,
+                   (l.type = 'opportunity' OR l.date_conversion IS NOT NULL) AS converted,
+                   EXTRACT(EPOCH FROM %(first_date)s - l.create_date) / 3600.0 AS hours
+              FROM crm_lead l
+              JOIN %(periods)s ON l.create_date >= p.s AND l.create_date < p.e + 1
+              %(response_join)s
+             WHERE l.company_id = %(company)s
+               AND l.create_date >= %(first)s AND l.create_date < %(last)s::date + 1
+            """,
+            dims=self._dims(
+                channels, users, SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"), SQL("l.user_id"), SQL("l.team_id"),
+            ),
+            first_date=first_date,
+            periods=self._periods_sql(scope),
+            response_join=response_join,
+            company=scope.company_id,
+            first=scope.first_day,
+            last=scope.last_day,
+        )
+        measures = [
+            SQL("count(*)"),
+            SQL("count(*) FILTER (WHERE f.converted)"),
+            SQL("COALESCE(sum(f.hours), 0)"),
+            SQL("count(f.hours)"),
+        ]
+        grouped = self._grouped_select(base, measures, channels, users)
+        query = SQL("%s %s", with_clause, grouped)
+        return [
+            (
+                query,
+                ("created_count", "converted_count", "response_hours", "answered_count"),
+            )
+        ]
+
+    @api.model
+    def _family_pipeline(self, scope, channels, users):
+        """Opportunities open on the last day of each period."""
+        base = SQL(
+            """
+            SELECT p.id AS pid, %(dims)s,
+                   COALESCE(l.expected_revenue, 0) AS amount,
+                   COALESCE(l.expected_revenue, 0) * COALESCE(l.probability, 0) / 100.0
+                       AS weighted
+              FROM crm_lead l
+              LEFT JOIN crm_stage st ON st.id = l.stage_id
+              JOIN %(periods)s
+                ON COALESCE(l.date_conversion, l.create_date) < p.e + 1
+               AND (l.date_closed IS NULL OR l.date_closed >= p.e + 1)
+             WHERE l.company_id = %(company)s
+               AND l.type = 'opportunity'
+               AND ((l.active AND l.date_closed IS NULL AND NOT COALESCE(st.is_won, FALSE))
+                    OR l.date_closed >= %(first)s)
+               AND COALESCE(l.date_conversion, l.create_date) < %(last)s::date + 1
+            """,
+            dims=self._dims(
+                channels, users, SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"), SQL("l.user_id"), SQL("l.team_id"),
+            ),
+            periods=self._periods_sql(scope),
+            company=scope.company_id,
+            first=scope.first_day,
+            last=scope.last_day,
+        )
+        measures = [SQL("COALESCE(sum(f.amount), 0)"), SQL("COALESCE(sum(f.weighted), 0)")]
+        query = self._grouped_select(base, measures, channels, users)
+        return [(query, ("pipeline_amount", "pipeline_weighted"))]
+
+    @api.model
+    def _transactions_sql(self, scope):
+        """Customer transactions of the company (all history): customer,
+        date, id and dimensions."""
+        if scope.transaction_source == "sale_orders":
+            if "sale.order" not in self.env:
+                raise engine_tools.NoSourceError(
+                    _("confirmed sale orders were chosen, but Sales is not installed")
+                )
+            return SQL(
+                """
+                SELECT rp.commercial_partner_id AS customer, so.date_order::date AS d,
+                       so.id AS src, %s AS ch, so.user_id AS u, so.team_id AS t
+                  FROM sale_order so
+                  JOIN res_partner rp ON rp.id = so.partner_id
+                 WHERE so.company_id = %s AND so.state = 'sale'
+                """,
+                self._utm_channel_sql(SQL("so.source_id"), SQL("so.medium_id")),
+                scope.company_id,
+            )
+        return SQL(
+            """
+            SELECT rp.commercial_partner_id AS customer, l.date_closed::date AS d,
+                   l.id AS src, l.contact_channel_id AS ch, l.user_id AS u,
+                   l.team_id AS t
+              FROM crm_lead l
+              JOIN crm_stage st ON st.id = l.stage_id AND st.is_won
+              JOIN res_partner rp ON rp.id = l.partner_id
+             WHERE l.company_id = %s AND l.active AND l.type = 'opportunity'
+               AND l.date_closed IS NOT NULL
+            """,
+            scope.company_id,
+        )
+
+    @api.model
+    def _family_customers(self, scope, channels, users):
+        """Active, retained and new customers: one pass over transactions."""
+        null = SQL("NULL::int")
+        ch = SQL("tx.ch") if channels else null
+        u = SQL("tx.u") if users else null
+        t = SQL("tx.t") if users else null
+        with_clause = SQL(
+            """
+            WITH tx AS MATERIALIZED (%(tx)s),
+            pts AS (SELECT p.id AS pid, p.s - 1 AS d0, p.e AS d1 FROM %(periods)s),
+            end_set AS (
+                SELECT DISTINCT pts.pid, tx.customer, %(ch)s AS ch, %(u)s AS u, %(t)s AS t
+                  FROM pts JOIN tx ON tx.d > pts.d1 - %(window)s AND tx.d <= pts.d1
+            ),
+            start_set AS (
+                SELECT DISTINCT pts.pid, tx.customer, %(ch)s AS ch, %(u)s AS u, %(t)s AS t
+                  FROM pts JOIN tx ON tx.d > pts.d0 - %(window)s AND tx.d <= pts.d0
+            ),
+            end_any AS (SELECT DISTINCT pid, customer FROM end_set),
+            first_tx AS (
+                SELECT DISTINCT ON (tx.customer) tx.customer, tx.d,
+                       %(ch)s AS ch, %(u)s AS u, %(t)s AS t
+                  FROM tx ORDER BY tx.customer, tx.d, tx.src
+            )
+            """,
+            tx=self._transactions_sql(scope),
+            periods=self._periods_sql(scope),
+            ch=ch,
+            u=u,
+            t=t,
+            window=scope.window_days,
+        )
+        active = self._grouped_select(
+            SQL(
+                """SELECT e.pid, cp.customer_segment_id AS seg, e.ch, e.u, e.t, e.customer
+                     FROM end_set e JOIN res_partner cp ON cp.id = e.customer"""
+            ),
+            [SQL("count(DISTINCT f.customer)")],
+            channels,
+            users,
+        )
+        retention = self._grouped_select(
+            SQL(
+                """SELECT s.pid, cp.customer_segment_id AS seg, s.ch, s.u, s.t,
+                          s.customer, (e.customer IS NOT NULL) AS retained
+                     FROM start_set s
+                     JOIN res_partner cp ON cp.id = s.customer
+                     LEFT JOIN end_any e ON e.pid = s.pid AND e.customer = s.customer"""
+            ),
+            [
+                SQL("count(DISTINCT f.customer)"),
+                SQL("count(DISTINCT f.customer) FILTER (WHERE f.retained)"),
+            ],
+            channels,
+            users,
+        )
+        new = self._grouped_select(
+            SQL(
+                """SELECT p.id AS pid, cp.customer_segment_id AS seg, n.ch, n.u, n.t
+                     FROM first_tx n
+                     JOIN %s ON n.d >= p.s AND n.d <= p.e
+                     JOIN res_partner cp ON cp.id = n.customer""",
+                self._periods_sql(scope),
+            ),
+            [SQL("count(*)")],
+            channels,
+            users,
+        )
+        query = SQL(
+            """%s
+            SELECT 0, a.*, NULL::bigint FROM (%s) a
+            UNION ALL SELECT 1, r.* FROM (%s) r
+            UNION ALL SELECT 2, n.*, NULL::bigint FROM (%s) n
+            """,
+            with_clause,
+            active,
+            retention,
+            new,
+        )
+        return [(query, {0: ("active_count",), 1: ("cohort_count", "retained_count"),
+                         2: ("new_count",)})]
+
+    @api.model
+    def _family_activities(self, scope, channels, users):
+        """Open activities on leads due by the end of each period."""
+        base = SQL(
+            """
+            SELECT p.id AS pid, %(dims)s,
+                   a.date_deadline < LEAST(p.e + 1, %(today)s::date) AS overdue
+              FROM mail_activity a
+              JOIN crm_lead l ON l.id = a.res_id
+              JOIN %(periods)s ON a.date_deadline <= p.e
+             WHERE a.res_model = 'crm.lead' AND COALESCE(a.active, TRUE)
+               AND l.company_id = %(company)s
+            """,
+            dims=self._dims(
+                channels, users, SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"), SQL("a.user_id"), SQL("l.team_id"),
+            ),
+            today=scope.today,
+            periods=self._periods_sql(scope),
+            company=scope.company_id,
+        )
+        measures = [SQL("count(*) FILTER (WHERE f.overdue)"), SQL("count(*)")]
+        query = self._grouped_select(base, measures, channels, users)
+        return [(query, ("overdue_count", "due_count"))]
+
+    @api.model
+    def _family_completeness(self, scope, channels, users):
+        """Customers with a lead in the company, and how complete they are."""
+        base = SQL(
+            """
+            SELECT p.id AS pid, %(dims)s,
+                   (cp.customer_segment_id IS NOT NULL
+                    AND cp.preferred_channel_id IS NOT NULL
+                    AND COALESCE(cp.email, '') <> ''
+                    AND (COALESCE(cp.phone, '') <> '' OR COALESCE(cp.mobile, '') <> ''))
+                       AS complete
+              FROM (SELECT DISTINCT rp.commercial_partner_id AS id
+                      FROM crm_lead l JOIN res_partner rp ON rp.id = l.partner_id
+                     WHERE l.company_id = %(company)s) c
+              JOIN res_partner cp ON cp.id = c.id
+              JOIN %(periods)s ON cp.create_date < p.e + 1
+             WHERE cp.active
+            """,
+            dims=self._dims(
+                channels, users, SQL("cp.customer_segment_id"),
+                SQL("cp.preferred_channel_id"), SQL("cp.user_id"), SQL("NULL::int"),
+            ),
+            periods=self._periods_sql(scope),
+            company=scope.company_id,
+        )
+        measures = [SQL("count(*) FILTER (WHERE f.complete)"), SQL("count(*)")]
+        query = self._grouped_select(base, measures, channels, users)
+        return [(query, ("complete_count", "customer_count"))]
+
+    # ------------------------------------------------------------------
+    # Aggregate indicators (any model, domain, date field, measure)
+    # ------------------------------------------------------------------
+    @api.model
+    def _path_sql(self, model, alias, path, query):
+        """SQL of a dotted many2one path (partner_id.customer_segment_id),
+        joining each step; NULL for an empty path."""
+        if not path:
+            return SQL("NULL::int")
+        names = path.split(".")
+        for name in names[:-1]:
+            field_ = model._fields[name]
+            comodel = self.env[field_.comodel_name]
+            next_alias = query.make_alias(alias, name)
+            query.add_join(
+                "LEFT JOIN",
+                next_alias,
+                comodel._table,
+                SQL(
+                    "%s = %s",
+                    model._field_to_sql(alias, name, query),
+                    SQL.identifier(next_alias, "id"),
+                ),
+            )
+            model, alias = comodel, next_alias
+        return model._field_to_sql(alias, names[-1], query)
+
+    @api.model
+    def _aggregate_query(self, indicator, scope, channels, users):
+        model = self.env[indicator.agg_model_id.model].sudo().with_context(
+            active_test=False
+        )
+        query = model._search(indicator._agg_domain_list())
+        alias = model._table
+        date_expr = model._field_to_sql(alias, indicator.agg_date_field_id.name, query)
+        if indicator.agg_measure == "count":
+            measure_input = SQL("1")
+        else:
+            measure_input = model._field_to_sql(alias, indicator.agg_field_id.name, query)
+        company_expr = self._path_sql(model, alias, indicator.agg_company_path, query)
+        inner = SQL(
+            "SELECT %s AS d, %s AS seg, %s AS ch, %s AS u, %s AS t, %s AS x, %s AS co "
+            "FROM %s WHERE %s",
+            date_expr,
+            self._path_sql(model, alias, indicator.agg_segment_path, query),
+            self._path_sql(model, alias, indicator.agg_channel_path, query)
+            if channels
+            else SQL("NULL::int"),
+            self._path_sql(model, alias, indicator.agg_user_path, query)
+            if users
+            else SQL("NULL::int"),
+            self._path_sql(model, alias, indicator.agg_team_path, query)
+            if users
+            else SQL("NULL::int"),
+            measure_input,
+            company_expr,
+            query.from_clause,
+            query.where_clause or SQL("TRUE"),
+        )
+        company_filter = (
+            SQL("AND (r.co = %s OR r.co IS NULL)", scope.company_id)
+            if indicator.agg_company_path
+            else SQL("")
+        )
+        base = SQL(
+            """SELECT p.id AS pid, r.seg, r.ch, r.u, r.t, r.x
+                 FROM (%s) r
+                 JOIN %s ON r.d >= p.s AND r.d < p.e + 1
+                WHERE r.d >= %s AND r.d < %s::date + 1 %s""",
+            inner,
+            self._periods_sql(scope),
+            scope.first_day,
+            scope.last_day,
+            company_filter,
+        )
+        measure = {
+            "count": SQL("count(*)"),
+            "count_distinct": SQL("count(DISTINCT f.x)"),
+            "sum": SQL("COALESCE(sum(f.x), 0)"),
+            "avg": SQL("avg(f.x)"),
+            "min": SQL("min(f.x)"),
+            "max": SQL("max(f.x)"),
+        }[indicator.agg_measure]
+        return self._grouped_select(base, [measure], channels, users)
+
+    # ------------------------------------------------------------------
+    # Orchestration
+    # ------------------------------------------------------------------
+    @api.model
+    def _run(self, query, measures):
+        """Execute a family query and decode its rows."""
+        self.env.cr.execute(query)
+        rows = self.env.cr.fetchall()
+        if isinstance(measures, dict):
+            table = {}
+            for part, names in measures.items():
+                engine_tools.decode_rows(
+                    [row[1 : 7 + len(names)] for row in rows if row[0] == part],
+                    names,
+                    table,
+                )
+            return table
+        return engine_tools.decode_rows(rows, measures)
+
+    @api.model
+    def _scope(
+        self,
+        company,
+        periods,
+        segment_ids,
+        indicators,
+        extra_keys=(),
+        force_channels=None,
+        force_users=None,
+    ):
+        """Build the Scope of a computation of ``indicators`` (and of what
+        they read) for a company, periods [(id, start, end)] and segments.
+
+        Channels and the salesperson breakdown follow each indicator's own
+        settings, and an indicator read by another one is also computed with
+        the channels and breakdowns of its readers.
+        """
+        ordered = self._closure(indicators)
+        channels, users = {}, {}
+        for indicator in ordered:
+            channels[indicator] = set(
+                force_channels
+                if force_channels is not None
+                else indicator.channel_ids.filtered("active").ids
+            )
+            users[indicator] = (
+                force_users if force_users is not None else indicator.breakdown_by_user
+            )
+        for reader in reversed(ordered):
+            for dep in reader._dependencies():
+                channels[dep] |= channels[reader]
+                users[dep] = users[dep] or users[reader]
+        return Scope(
+            company_id=company.id,
+            periods=list(periods),
+            segment_ids=list(segment_ids),
+            window_days=company.bsc_activity_window_days or 365,
+            transaction_source=company.bsc_transaction_source or "opportunities",
+            today=fields.Date.context_today(self),
+            channel_ids={ind.id: sorted(chs) for ind, chs in channels.items()},
+            users={ind.id: flag for ind, flag in users.items()},
+            extra_keys=list(extra_keys),
+        )
+
+    @api.model
+    def _closure(self, indicators):
+        """The indicators plus every indicator their ratios and formulas
+        read, in an order where each comes after what it reads."""
+        deps = {}
+        pending = list(indicators)
+        while pending:
+            indicator = pending.pop()
+            if indicator in deps:
+                continue
+            deps[indicator] = indicator._dependencies()
+            pending.extend(deps[indicator])
+        order = graph_tools.dependency_order(
+            {ind: list(ind_deps) for ind, ind_deps in deps.items()}
+        )
+        return order
+
+    @api.model
+    def _compute(self, scope, indicators):
+        """{indicator: {key: (value, reason)}} for the scope, not stored."""
+        Indicator = self.env["crm.bsc.indicator"]
+        self.env.flush_all()
+        ordered = self._closure(indicators)
+        results = {}
+        families = {}
+        for indicator in ordered:
+            if indicator.computation == "builtin":
+                family = engine_tools.family_of(
+                    indicator.builtin_code, scope.transaction_source
+                )
+                families.setdefault(family, Indicator)
+                families[family] |= indicator
+        tables = {}
+        for family, members in families.items():
+            channels = any(scope.channel_ids.get(ind.id) for ind in members)
+            users = any(scope.users.get(ind.id) for ind in members)
+            tables[family] = self._isolated(
+                lambda family=family, channels=channels, users=users, members=members: (
+                    self._family_table(family, scope, channels, users, members)
+                )
+            )
+        for indicator in ordered:
+            results[indicator] = self._indicator_results(indicator, scope, tables, results)
+        return results
+
+    @api.model
+    def _family_table(self, family, scope, channels, users, members):
+        if family == "created":
+            parts = self._family_created(
+                scope,
+                channels,
+                users,
+                with_responses="first_response_hours" in members.mapped("builtin_code"),
+            )
+        else:
+            parts = getattr(self, f"_family_{family}")(scope, channels, users)
+        table = {}
+        for query, measures in parts:
+            for key, values in self._run(query, measures).items():
+                table.setdefault(key, {}).update(values)
+        return table
+
+    @api.model
+    def _isolated(self, function):
+        """Run ``function`` in a savepoint; return its result, or the error
+        (an exception instance) when it fails, so the others go on."""
+        try:
+            with self.env.cr.savepoint():
+                return function()
+        except engine_tools.NoSourceError as error:
+            return error
+        except (psycopg2.Error, ValueError, KeyError, TypeError) as error:
+            _logger.warning("Indicator computation failed: %s", error)
+            return error
+
+    @api.model
+    def _indicator_results(self, indicator, scope, tables, results):
+        channel_ids = scope.channel_ids.get(indicator.id, [])
+        users = scope.users.get(indicator.id, False)
+        keys = engine_tools.required_keys(scope.period_ids, scope.segment_ids, channel_ids)
+        keys += scope.extra_keys
+        computation = indicator.computation
+        if computation == "builtin":
+            family = engine_tools.family_of(indicator.builtin_code, scope.transaction_source)
+            table = tables[family]
+            if isinstance(table, Exception):
+                return self._error_results(keys, table)
+            return engine_tools.builtin_results(
+                indicator.builtin_code, table, keys, scope.segment_ids, channel_ids, users
+            )
+        if computation == "aggregate":
+            query = None
+
+            def run():
+                nonlocal query
+                query = self._aggregate_query(indicator, scope, bool(channel_ids), users)
+                return self._run(query, ("agg",))
+
+            table = self._isolated(run)
+            if isinstance(table, Exception):
+                return self._error_results(keys, table)
+            return engine_tools.rule_results(
+                engine_tools.aggregate_rule(indicator.agg_measure),
+                table, keys, scope.segment_ids, channel_ids, users,
+            )
+        if computation == "ratio":
+            return engine_tools.ratio_results(
+                results[indicator.ratio_numerator_id],
+                results[indicator.ratio_denominator_id],
+                indicator.ratio_scale or 1.0,
+            )
+        if computation == "formula":
+            try:
+                parsed = formula_tools.parse(indicator.formula or "")
+            except formula_tools.FormulaError as error:
+                return self._error_results(keys, error)
+            by_code = {dep.code: results[dep] for dep in indicator._dependencies()}
+            out = engine_tools.formula_results(parsed, by_code)
+            for key in keys:
+                out.setdefault(key, (None, engine_tools.MISSING))
+            return out
+        # manual: the stored values, read for the formulas and ratios
+        return self._stored_results(indicator, scope)
+
+    @api.model
+    def _error_results(self, keys, error):
+        if isinstance(error, engine_tools.NoSourceError):
+            reason = f"{engine_tools.NO_SOURCE}: {error}"
+        else:
+            reason = f"{engine_tools.ERROR}: {error}"
+        return dict.fromkeys(keys, (None, reason[:250]))
+
+    @api.model
+    def _stored_results(self, indicator, scope):
+        Value = self.env["crm.bsc.indicator.value"].sudo()
+        values = Value.search_read(
+            [
+                ("indicator_id", "=", indicator.id),
+                ("company_id", "=", scope.company_id),
+                ("period_id", "in", scope.period_ids),
+            ],
+            ["period_id", "segment_id", "channel_id", "user_id", "team_id",
+             "has_value", "value", "note"],
+            load=None,
+        )
+        results = {}
+        for row in values:
+            key = (row["period_id"], row["segment_id"] or None, row["channel_id"] or None,
+                   row["user_id"] or None, row["team_id"] or None)
+            results[key] = (
+                (row["value"], None)
+                if row["has_value"]
+                else (None, row["note"] or engine_tools.MISSING)
+            )
+        return results
+
+    # ------------------------------------------------------------------
+    # Storage
+    # ------------------------------------------------------------------
+    @api.model
+    def _store(self, scope, period_type, results, indicators):
+        """Upsert the results of ``indicators`` (a subset of ``results``) for
+        the open periods of the scope; remove the computed values of the
+        scope that this run no longer produces. Returns the rows written."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_bsc_period WHERE id = ANY(%s) AND state = 'open' "
+                "FOR SHARE",
+                scope.period_ids,
+            )
+        )
+        open_ids = {row[0] for row in self.env.cr.fetchall()}
+        if not open_ids:
+            return 0
+        token = uuid.uuid4().hex
+        lines = self.env["crm.bsc.scorecard.line"]._governing_lines(
+            {
+                (scope.company_id, segment or False, period_type, indicator.id)
+                for indicator in indicators
+                for segment in scope.segment_ids
+            }
+        )
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        rows = []
+        for indicator in indicators:
+            for key, (value, reason) in results[indicator].items():
+                period_id, segment, channel, user, team = key
+                if period_id not in open_ids:
+                    continue
+                target = score = None
+                if value is None:
+                    status = scoring.NO_DATA
+                else:
+                    status = "unscored"
+                if channel is None and user is None and team is None:
+                    line = lines.get(
+                        (scope.company_id, segment or False, period_type, indicator.id)
+                    )
+                    if line:
+                        target = line.target
+                        score, status = line._evaluate(value)
+                rows.append(
+                    SQL(
+                        "(%s::int, %s::int, %s::int, %s::int, %s::int, %s::int, "
+                        "%s::int, %s::bool, %s::float8, %s::float8, %s::float8, "
+                        "%s::varchar, %s::varchar, %s::varchar)",
+                        indicator.id, period_id, scope.company_id, segment, channel,
+                        user, team, value is not None, value, target, score, status,
+                        (reason or None) and str(reason)[:250], token,
+                    )
+                )
+        for start in range(0, len(rows), STORE_BATCH):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO crm_bsc_indicator_value (
+                        indicator_id, period_id, company_id, segment_id, channel_id,
+                        user_id, team_id, has_value, value, target, score, status,
+                        note, compute_token, source, set_by_id, set_date,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT v.*, 'computed', %(uid)s, %(now)s, %(uid)s, %(now)s,
+                           %(uid)s, %(now)s
+                      FROM (VALUES %(rows)s) AS v
+                    ON CONFLICT (indicator_id, period_id, company_id,
+                                 COALESCE(segment_id, 0), COALESCE(channel_id, 0),
+                                 COALESCE(user_id, 0), COALESCE(team_id, 0))
+                    DO UPDATE SET has_value = EXCLUDED.has_value,
+                                  value = EXCLUDED.value,
+                                  target = EXCLUDED.target,
+                                  score = EXCLUDED.score,
+                                  status = EXCLUDED.status,
+                                  note = EXCLUDED.note,
+                                  compute_token = EXCLUDED.compute_token,
+                                  source = 'computed',
+                                  set_by_id = EXCLUDED.set_by_id,
+                                  set_date = EXCLUDED.set_date,
+                                  write_uid = EXCLUDED.write_uid,
+                                  write_date = EXCLUDED.write_date
+                    """,
+                    uid=uid,
+                    now=now,
+                    rows=SQL(", ").join(rows[start : start + STORE_BATCH]),
+                )
+            )
+        # values this run computed before but no longer produces
+        segments = [segment or 0 for segment in scope.segment_ids]
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM crm_bsc_indicator_value
+                 WHERE indicator_id = ANY(%s) AND company_id = %s
+                   AND period_id = ANY(%s) AND COALESCE(segment_id, 0) = ANY(%s)
+                   AND source = 'computed'
+                   AND compute_token IS DISTINCT FROM %s
+                """,
+                [indicator.id for indicator in indicators],
+                scope.company_id,
+                list(open_ids),
+                segments,
+                token,
+            )
+        )
+        self.env["crm.bsc.indicator.value"].invalidate_model()
+        return len(rows)

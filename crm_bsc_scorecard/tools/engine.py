@@ -1,0 +1,296 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The database-free half of the indicator engine.
+
+PostgreSQL returns, per family of built-in indicators, a handful of measures
+(counts, sums) per grouping set; this module turns those rows into indicator
+values: it decodes the grouping sets, fills the keys that have no row (a
+count with no row is 0, an average with no row has no value), combines
+measures into values (ratios, averages, rates) and evaluates ratio and
+formula indicators over the values of the indicators they depend on.
+
+A *key* is (period id, segment id, channel id, user id, team id); None in a
+dimension means "all". A *result* is (value, reason): a float and None, or
+None and the reason there is no value.
+"""
+
+from . import formula as formula_tools
+
+DIMENSIONS = ("seg", "ch", "u", "t")
+# GROUPING(seg, ch, u, t) gives one bit per dimension, 1 when aggregated.
+DIMENSION_BITS = {"seg": 8, "ch": 4, "u": 2, "t": 1}
+
+NO_BASE = "no_base"  # a rate or an average over nothing
+NO_SOURCE = "no_source"  # the data the indicator reads is not available
+MISSING = formula_tools.REASON_MISSING
+DIVISION_BY_ZERO = formula_tools.REASON_DIVISION_BY_ZERO
+ERROR = "error"
+
+EMPTY_ZERO = "zero"
+
+
+class NoSourceError(Exception):
+    """The data an indicator reads is not available (a module is missing)."""
+
+
+EMPTY_NONE = "none"
+
+
+def _ratio(num, den, scale=1.0):
+    if not den:
+        return None, NO_BASE
+    return scale * (num or 0.0) / den, None
+
+
+# code: (family, measures read, combine(measures) -> (value, reason), empty)
+# "empty" says what a key without any row gets: 0 for counts and sums, no
+# value for rates and averages.
+BUILTIN_RULES = {
+    "won_deals": ("closed", ("won_count",), lambda m: (m["won_count"], None), EMPTY_ZERO),
+    "won_revenue": (
+        "closed",
+        ("won_amount",),
+        lambda m: (m["won_amount"], None),
+        EMPTY_ZERO,
+    ),
+    "avg_deal_size": (
+        "closed",
+        ("won_amount", "won_count"),
+        lambda m: _ratio(m["won_amount"], m["won_count"]),
+        EMPTY_NONE,
+    ),
+    "sales_cycle_days": (
+        "closed",
+        ("cycle_days", "won_count"),
+        lambda m: _ratio(m["cycle_days"], m["won_count"]),
+        EMPTY_NONE,
+    ),
+    "win_rate": (
+        "closed",
+        ("won_count", "lost_count"),
+        lambda m: _ratio(m["won_count"], m["won_count"] + m["lost_count"], 100.0),
+        EMPTY_NONE,
+    ),
+    "lost_rate": (
+        "closed",
+        ("won_count", "lost_count"),
+        lambda m: _ratio(m["lost_count"], m["won_count"] + m["lost_count"], 100.0),
+        EMPTY_NONE,
+    ),
+    "new_leads": (
+        "created",
+        ("created_count",),
+        lambda m: (m["created_count"], None),
+        EMPTY_ZERO,
+    ),
+    "lead_conversion_rate": (
+        "created",
+        ("converted_count", "created_count"),
+        lambda m: _ratio(m["converted_count"], m["created_count"], 100.0),
+        EMPTY_NONE,
+    ),
+    "first_response_hours": (
+        "created",
+        ("response_hours", "answered_count"),
+        lambda m: _ratio(m["response_hours"], m["answered_count"]),
+        EMPTY_NONE,
+    ),
+    "pipeline_value": (
+        "pipeline",
+        ("pipeline_amount",),
+        lambda m: (m["pipeline_amount"], None),
+        EMPTY_ZERO,
+    ),
+    "weighted_pipeline": (
+        "pipeline",
+        ("pipeline_weighted",),
+        lambda m: (m["pipeline_weighted"], None),
+        EMPTY_ZERO,
+    ),
+    "active_customers": (
+        "customers",
+        ("active_count",),
+        lambda m: (m["active_count"], None),
+        EMPTY_ZERO,
+    ),
+    "retention_rate": (
+        "customers",
+        ("retained_count", "cohort_count"),
+        lambda m: _ratio(m["retained_count"], m["cohort_count"], 100.0),
+        EMPTY_NONE,
+    ),
+    "churn_rate": (
+        "customers",
+        ("retained_count", "cohort_count"),
+        lambda m: (
+            (None, NO_BASE)
+            if not m["cohort_count"]
+            else (100.0 - 100.0 * m["retained_count"] / m["cohort_count"], None)
+        ),
+        EMPTY_NONE,
+    ),
+    "new_customers": (
+        "customers",
+        ("new_count",),
+        lambda m: (m["new_count"], None),
+        EMPTY_ZERO,
+    ),
+    "overdue_activity_share": (
+        "activities",
+        ("overdue_count", "due_count"),
+        lambda m: _ratio(m["overdue_count"], m["due_count"], 100.0),
+        EMPTY_NONE,
+    ),
+    "data_completeness": (
+        "completeness",
+        ("complete_count", "customer_count"),
+        lambda m: _ratio(m["complete_count"], m["customer_count"], 100.0),
+        EMPTY_NONE,
+    ),
+}
+
+# When the company counts confirmed sale orders as customer transactions,
+# these built-ins read the "orders" family instead of "closed".
+TRANSACTION_BUILTINS = ("won_deals", "won_revenue", "avg_deal_size", "sales_cycle_days")
+
+
+def family_of(code, transaction_source="opportunities"):
+    if transaction_source == "sale_orders" and code in TRANSACTION_BUILTINS:
+        return "orders"
+    return BUILTIN_RULES[code][0]
+
+
+def grouping_sets(channels, users):
+    """The grouping sets a family query needs, as tuples of dimension names
+    (the period is always grouped too)."""
+    sets = [(), ("seg",)]
+    if channels:
+        sets += [("ch",), ("seg", "ch")]
+    if users:
+        sets += [("u",), ("seg", "u"), ("t",), ("seg", "t")]
+    return sets
+
+
+def decode_rows(rows, measures, table=None):
+    """Turn family rows into {key: {measure: number}}.
+
+    Each row is (period id, seg, ch, u, t, grouping mask, *measures). A
+    dimension is "all" (None) when its grouping bit is set; a row whose
+    grouped dimension is NULL in the data (an unsegmented lead, say) has no
+    key of its own and is dropped (it still counts in "all").
+    """
+    table = {} if table is None else table
+    for row in rows:
+        period_id, mask = row[0], row[5]
+        key = [period_id]
+        for name, value in zip(DIMENSIONS, row[1:5], strict=True):
+            if mask & DIMENSION_BITS[name]:
+                key.append(None)
+            elif value is None:
+                break
+            else:
+                key.append(value)
+        else:
+            table.setdefault(tuple(key), {}).update(
+                (name, float(number or 0.0))
+                for name, number in zip(measures, row[6:], strict=True)
+            )
+    return table
+
+
+def required_keys(period_ids, segment_ids, channel_ids):
+    """The keys every computed indicator must have a result for: each period
+    for each segment (None: all customers), in total and per watched channel."""
+    keys = []
+    for period_id in period_ids:
+        for segment_id in segment_ids:
+            keys.append((period_id, segment_id, None, None, None))
+            for channel_id in channel_ids:
+                keys.append((period_id, segment_id, channel_id, None, None))
+    return keys
+
+
+def wanted(key, segment_ids, channel_ids, users):
+    """True when a decoded key belongs to what was asked for."""
+    _period, segment, channel, user, team = key
+    if segment not in segment_ids:
+        return False
+    if channel is not None and channel not in channel_ids:
+        return False
+    if (user is not None or team is not None) and not users:
+        return False
+    return True
+
+
+def aggregate_rule(measure):
+    """The rule of an ``aggregate`` indicator: its one measure is the value;
+    a count or a sum over nothing is 0, an average, minimum or maximum over
+    nothing has no value."""
+    empty = EMPTY_ZERO if measure in ("count", "count_distinct", "sum") else EMPTY_NONE
+    return ("aggregate", ("agg",), lambda m: (m["agg"], None), empty)
+
+
+def builtin_results(code, table, keys, segment_ids, channel_ids, users):
+    """Results of one built-in indicator from its family's decoded table."""
+    return rule_results(BUILTIN_RULES[code], table, keys, segment_ids, channel_ids, users)
+
+
+def rule_results(rule, table, keys, segment_ids, channel_ids, users):
+    """Results of an indicator computed by ``rule`` from a decoded table."""
+    _family, measures, combine, empty = rule
+    zero = dict.fromkeys(measures, 0.0)
+    results = {}
+    for key, values in table.items():
+        if wanted(key, segment_ids, channel_ids, users):
+            results[key] = _safe(combine, {**zero, **values})
+    for key in keys:
+        if key not in results:
+            results[key] = _safe(combine, zero) if empty == EMPTY_ZERO else (None, NO_BASE)
+    return results
+
+
+def _safe(combine, values):
+    try:
+        return combine(values)
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return None, ERROR
+
+
+def ratio_results(numerator, denominator, scale=1.0):
+    """Results of a ratio indicator over the keys both sides have."""
+    results = {}
+    for key in set(numerator) | set(denominator):
+        num, num_reason = numerator.get(key, (None, MISSING))
+        den, den_reason = denominator.get(key, (None, MISSING))
+        if num is None:
+            results[key] = (None, num_reason or MISSING)
+        elif den is None:
+            results[key] = (None, den_reason or MISSING)
+        elif den == 0:
+            results[key] = (None, DIVISION_BY_ZERO)
+        else:
+            results[key] = (scale * num / den, None)
+    return results
+
+
+def formula_results(parsed, dependencies):
+    """Results of a formula indicator.
+
+    ``parsed`` is a formula parsed by tools.formula; ``dependencies`` maps
+    each code the formula reads to that indicator's results. Every key that
+    any dependency has gets a result.
+    """
+    keys = set()
+    for results in dependencies.values():
+        keys.update(results)
+    out = {}
+    for key in keys:
+        values = {
+            code: results.get(key, (None, MISSING))[0]
+            for code, results in dependencies.items()
+        }
+        try:
+            out[key] = (parsed.evaluate(values), None)
+        except formula_tools.NoData as error:
+            out[key] = (None, error.reason)
+    return out

@@ -4,7 +4,10 @@ from . import crm_contact_channel
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import crm_bsc_dirty
 from . import crm_lead
+from . import mail_activity
+from . import mail_message
 from . import crm_bsc_objective
 from . import crm_bsc_indicator
 from . import crm_bsc_period

@@ -77,9 +77,7 @@ class CrmBscEngine(models.AbstractModel):
         sets = SQL(", ").join(
             SQL(
                 "(%s)",
-                SQL(", ").join(
-                    SQL.identifier("f", name) for name in ("pid", *dims)
-                ),
+                SQL(", ").join(SQL.identifier("f", name) for name in ("pid", *dims)),
             )
             for dims in grouping
         )
@@ -142,8 +140,12 @@ class CrmBscEngine(models.AbstractModel):
                AND l.date_closed >= %(first)s AND l.date_closed < %(last)s::date + 1
             """,
             dims=self._dims(
-                channels, users, SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"), SQL("l.user_id"), SQL("l.team_id"),
+                channels,
+                users,
+                SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"),
+                SQL("l.user_id"),
+                SQL("l.team_id"),
             ),
             periods=self._periods_sql(scope),
             company=scope.company_id,
@@ -169,7 +171,8 @@ class CrmBscEngine(models.AbstractModel):
         base = SQL(
             """
             SELECT p.id AS pid, %(dims)s,
-                   so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                   so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                       AS amount,
                    EXTRACT(EPOCH FROM so.date_order - so.create_date) / 86400.0 AS cycle
               FROM sale_order so
               JOIN res_partner rp ON rp.id = so.partner_id
@@ -179,9 +182,12 @@ class CrmBscEngine(models.AbstractModel):
                AND so.date_order >= %(first)s AND so.date_order < %(last)s::date + 1
             """,
             dims=self._dims(
-                channels, users, SQL("cp.customer_segment_id"),
+                channels,
+                users,
+                SQL("cp.customer_segment_id"),
                 self._utm_channel_sql(SQL("so.source_id"), SQL("so.medium_id")),
-                SQL("so.user_id"), SQL("so.team_id"),
+                SQL("so.user_id"),
+                SQL("so.team_id"),
             ),
             periods=self._periods_sql(scope),
             company=scope.company_id,
@@ -248,7 +254,8 @@ class CrmBscEngine(models.AbstractModel):
         base = SQL(
             """
             SELECT p.id AS pid, %(dims)s,
-                   (l.type = 'opportunity' OR l.date_conversion IS NOT NULL) AS converted,
+                   (l.type = 'opportunity' OR l.date_conversion IS NOT NULL)
+                       AS converted,
                    EXTRACT(EPOCH FROM %(first_date)s - l.create_date) / 3600.0 AS hours
               FROM crm_lead l
               JOIN %(periods)s ON l.create_date >= p.s AND l.create_date < p.e + 1
@@ -257,8 +264,12 @@ class CrmBscEngine(models.AbstractModel):
                AND l.create_date >= %(first)s AND l.create_date < %(last)s::date + 1
             """,
             dims=self._dims(
-                channels, users, SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"), SQL("l.user_id"), SQL("l.team_id"),
+                channels,
+                users,
+                SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"),
+                SQL("l.user_id"),
+                SQL("l.team_id"),
             ),
             first_date=first_date,
             periods=self._periods_sql(scope),
@@ -278,7 +289,12 @@ class CrmBscEngine(models.AbstractModel):
         return [
             (
                 query,
-                ("created_count", "converted_count", "response_hours", "answered_count"),
+                (
+                    "created_count",
+                    "converted_count",
+                    "response_hours",
+                    "answered_count",
+                ),
             )
         ]
 
@@ -298,20 +314,28 @@ class CrmBscEngine(models.AbstractModel):
                AND (l.date_closed IS NULL OR l.date_closed >= p.e + 1)
              WHERE l.company_id = %(company)s
                AND l.type = 'opportunity'
-               AND ((l.active AND l.date_closed IS NULL AND NOT COALESCE(st.is_won, FALSE))
+               AND ((l.active AND l.date_closed IS NULL
+                     AND NOT COALESCE(st.is_won, FALSE))
                     OR l.date_closed >= %(first)s)
                AND COALESCE(l.date_conversion, l.create_date) < %(last)s::date + 1
             """,
             dims=self._dims(
-                channels, users, SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"), SQL("l.user_id"), SQL("l.team_id"),
+                channels,
+                users,
+                SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"),
+                SQL("l.user_id"),
+                SQL("l.team_id"),
             ),
             periods=self._periods_sql(scope),
             company=scope.company_id,
             first=scope.first_day,
             last=scope.last_day,
         )
-        measures = [SQL("COALESCE(sum(f.amount), 0)"), SQL("COALESCE(sum(f.weighted), 0)")]
+        measures = [
+            SQL("COALESCE(sum(f.amount), 0)"),
+            SQL("COALESCE(sum(f.weighted), 0)"),
+        ]
         query = self._grouped_select(base, measures, channels, users)
         return [(query, ("pipeline_amount", "pipeline_weighted"))]
 
@@ -361,11 +385,13 @@ class CrmBscEngine(models.AbstractModel):
             WITH tx AS MATERIALIZED (%(tx)s),
             pts AS (SELECT p.id AS pid, p.s - 1 AS d0, p.e AS d1 FROM %(periods)s),
             end_set AS (
-                SELECT DISTINCT pts.pid, tx.customer, %(ch)s AS ch, %(u)s AS u, %(t)s AS t
+                SELECT DISTINCT pts.pid, tx.customer,
+                       %(ch)s AS ch, %(u)s AS u, %(t)s AS t
                   FROM pts JOIN tx ON tx.d > pts.d1 - %(window)s AND tx.d <= pts.d1
             ),
             start_set AS (
-                SELECT DISTINCT pts.pid, tx.customer, %(ch)s AS ch, %(u)s AS u, %(t)s AS t
+                SELECT DISTINCT pts.pid, tx.customer,
+                       %(ch)s AS ch, %(u)s AS u, %(t)s AS t
                   FROM pts JOIN tx ON tx.d > pts.d0 - %(window)s AND tx.d <= pts.d0
             ),
             end_any AS (SELECT DISTINCT pid, customer FROM end_set),
@@ -384,7 +410,8 @@ class CrmBscEngine(models.AbstractModel):
         )
         active = self._grouped_select(
             SQL(
-                """SELECT e.pid, cp.customer_segment_id AS seg, e.ch, e.u, e.t, e.customer
+                """SELECT e.pid, cp.customer_segment_id AS seg, e.ch, e.u, e.t,
+                          e.customer
                      FROM end_set e JOIN res_partner cp ON cp.id = e.customer"""
             ),
             [SQL("count(DISTINCT f.customer)")],
@@ -429,8 +456,16 @@ class CrmBscEngine(models.AbstractModel):
             retention,
             new,
         )
-        return [(query, {0: ("active_count",), 1: ("cohort_count", "retained_count"),
-                         2: ("new_count",)})]
+        return [
+            (
+                query,
+                {
+                    0: ("active_count",),
+                    1: ("cohort_count", "retained_count"),
+                    2: ("new_count",),
+                },
+            )
+        ]
 
     @api.model
     def _family_activities(self, scope, channels, users):
@@ -446,8 +481,12 @@ class CrmBscEngine(models.AbstractModel):
                AND l.company_id = %(company)s
             """,
             dims=self._dims(
-                channels, users, SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"), SQL("a.user_id"), SQL("l.team_id"),
+                channels,
+                users,
+                SQL("l.customer_segment_id"),
+                SQL("l.contact_channel_id"),
+                SQL("a.user_id"),
+                SQL("l.team_id"),
             ),
             today=scope.today,
             periods=self._periods_sql(scope),
@@ -476,8 +515,12 @@ class CrmBscEngine(models.AbstractModel):
              WHERE cp.active
             """,
             dims=self._dims(
-                channels, users, SQL("cp.customer_segment_id"),
-                SQL("cp.preferred_channel_id"), SQL("cp.user_id"), SQL("NULL::int"),
+                channels,
+                users,
+                SQL("cp.customer_segment_id"),
+                SQL("cp.preferred_channel_id"),
+                SQL("cp.user_id"),
+                SQL("NULL::int"),
             ),
             periods=self._periods_sql(scope),
             company=scope.company_id,
@@ -515,8 +558,10 @@ class CrmBscEngine(models.AbstractModel):
 
     @api.model
     def _aggregate_query(self, indicator, scope, channels, users):
-        model = self.env[indicator.agg_model_id.model].sudo().with_context(
-            active_test=False
+        model = (
+            self.env[indicator.agg_model_id.model]
+            .sudo()
+            .with_context(active_test=False)
         )
         query = model._search(indicator._agg_domain_list())
         alias = model._table
@@ -524,7 +569,9 @@ class CrmBscEngine(models.AbstractModel):
         if indicator.agg_measure == "count":
             measure_input = SQL("1")
         else:
-            measure_input = model._field_to_sql(alias, indicator.agg_field_id.name, query)
+            measure_input = model._field_to_sql(
+                alias, indicator.agg_field_id.name, query
+            )
         company_expr = self._path_sql(model, alias, indicator.agg_company_path, query)
         inner = SQL(
             "SELECT %s AS d, %s AS seg, %s AS ch, %s AS u, %s AS t, %s AS x, %s AS co "
@@ -677,7 +724,9 @@ class CrmBscEngine(models.AbstractModel):
                 )
             )
         for indicator in ordered:
-            results[indicator] = self._indicator_results(indicator, scope, tables, results)
+            results[indicator] = self._indicator_results(
+                indicator, scope, tables, results
+            )
         return results
 
     @api.model
@@ -714,23 +763,34 @@ class CrmBscEngine(models.AbstractModel):
     def _indicator_results(self, indicator, scope, tables, results):
         channel_ids = scope.channel_ids.get(indicator.id, [])
         users = scope.users.get(indicator.id, False)
-        keys = engine_tools.required_keys(scope.period_ids, scope.segment_ids, channel_ids)
+        keys = engine_tools.required_keys(
+            scope.period_ids, scope.segment_ids, channel_ids
+        )
         keys += scope.extra_keys
         computation = indicator.computation
         if computation == "builtin":
-            family = engine_tools.family_of(indicator.builtin_code, scope.transaction_source)
+            family = engine_tools.family_of(
+                indicator.builtin_code, scope.transaction_source
+            )
             table = tables[family]
             if isinstance(table, Exception):
                 return self._error_results(keys, table)
             return engine_tools.builtin_results(
-                indicator.builtin_code, table, keys, scope.segment_ids, channel_ids, users
+                indicator.builtin_code,
+                table,
+                keys,
+                scope.segment_ids,
+                channel_ids,
+                users,
             )
         if computation == "aggregate":
             query = None
 
             def run():
                 nonlocal query
-                query = self._aggregate_query(indicator, scope, bool(channel_ids), users)
+                query = self._aggregate_query(
+                    indicator, scope, bool(channel_ids), users
+                )
                 return self._run(query, ("agg",))
 
             table = self._isolated(run)
@@ -738,7 +798,11 @@ class CrmBscEngine(models.AbstractModel):
                 return self._error_results(keys, table)
             return engine_tools.rule_results(
                 engine_tools.aggregate_rule(indicator.agg_measure),
-                table, keys, scope.segment_ids, channel_ids, users,
+                table,
+                keys,
+                scope.segment_ids,
+                channel_ids,
+                users,
             )
         if computation == "ratio":
             return engine_tools.ratio_results(
@@ -776,14 +840,27 @@ class CrmBscEngine(models.AbstractModel):
                 ("company_id", "=", scope.company_id),
                 ("period_id", "in", scope.period_ids),
             ],
-            ["period_id", "segment_id", "channel_id", "user_id", "team_id",
-             "has_value", "value", "note"],
+            [
+                "period_id",
+                "segment_id",
+                "channel_id",
+                "user_id",
+                "team_id",
+                "has_value",
+                "value",
+                "note",
+            ],
             load=None,
         )
         results = {}
         for row in values:
-            key = (row["period_id"], row["segment_id"] or None, row["channel_id"] or None,
-                   row["user_id"] or None, row["team_id"] or None)
+            key = (
+                row["period_id"],
+                row["segment_id"] or None,
+                row["channel_id"] or None,
+                row["user_id"] or None,
+                row["team_id"] or None,
+            )
             results[key] = (
                 (row["value"], None)
                 if row["has_value"]
@@ -842,9 +919,20 @@ class CrmBscEngine(models.AbstractModel):
                         "(%s::int, %s::int, %s::int, %s::int, %s::int, %s::int, "
                         "%s::int, %s::bool, %s::float8, %s::float8, %s::float8, "
                         "%s::varchar, %s::varchar, %s::varchar)",
-                        indicator.id, period_id, scope.company_id, segment, channel,
-                        user, team, value is not None, value, target, score, status,
-                        (reason or None) and str(reason)[:250], token,
+                        indicator.id,
+                        period_id,
+                        scope.company_id,
+                        segment,
+                        channel,
+                        user,
+                        team,
+                        value is not None,
+                        value,
+                        target,
+                        score,
+                        status,
+                        (reason or None) and str(reason)[:250],
+                        token,
                     )
                 )
         for start in range(0, len(rows), STORE_BATCH):

@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import keyword
 import re
-
 from collections import namedtuple
 
 from odoo import _, api, fields, models
@@ -173,8 +172,8 @@ class CrmBscIndicator(models.Model):
         "ir.model.fields",
         string="Date Field",
         ondelete="cascade",
-        domain="[('model_id', '=', agg_model_id), ('ttype', 'in', ('date', 'datetime')),"
-        " ('store', '=', True)]",
+        domain="[('model_id', '=', agg_model_id), "
+        "('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
         help="The date that places a record in a period.",
     )
     agg_measure = fields.Selection(
@@ -452,7 +451,10 @@ class CrmBscIndicator(models.Model):
         if not self.agg_model_id:
             self._raise("agg_model_id", False, _("choose the model to aggregate."))
         model = self.env[self.agg_model_id.model]
-        if not self.agg_date_field_id or self.agg_date_field_id.model_id != self.agg_model_id:
+        if (
+            not self.agg_date_field_id
+            or self.agg_date_field_id.model_id != self.agg_model_id
+        ):
             self._raise(
                 "agg_date_field_id",
                 self.agg_date_field_id.name or False,
@@ -462,7 +464,9 @@ class CrmBscIndicator(models.Model):
             field = self.agg_field_id
             if not field or field.model_id != self.agg_model_id:
                 self._raise(
-                    "agg_field_id", field.name or False, _("choose a field of the model.")
+                    "agg_field_id",
+                    field.name or False,
+                    _("choose a field of the model."),
                 )
             if self.agg_measure != "count_distinct" and field.ttype not in (
                 "integer",
@@ -490,7 +494,11 @@ class CrmBscIndicator(models.Model):
         """The model a many2one path leads to, or None when it is broken."""
         for name in path.split("."):
             field = model._fields.get(name)
-            if not field or field.type != "many2one" or not (field.store or field.related):
+            if (
+                not field
+                or field.type != "many2one"
+                or not (field.store or field.related)
+            ):
                 return None
             model = self.env[field.comodel_name]
         return model._name
@@ -500,7 +508,9 @@ class CrmBscIndicator(models.Model):
             if not self[name]:
                 self._raise(name, False, _("choose an indicator."))
             if self[name] == self:
-                self._raise(name, self[name].code, _("an indicator cannot divide itself."))
+                self._raise(
+                    name, self[name].code, _("an indicator cannot divide itself.")
+                )
 
     def _check_formula(self):
         try:
@@ -576,4 +586,3 @@ class CrmBscIndicator(models.Model):
         results = engine._compute(scope, self)
         value, reason = results[self].get(key, (None, "no_base"))
         return ComputedValue(value, reason)
-

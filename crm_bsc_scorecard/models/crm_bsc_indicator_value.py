@@ -150,9 +150,9 @@ class CrmBscIndicatorValue(models.Model):
                     "first.",
                     indicator=computed[0].display_name,
                     method=dict(
-                        computed[0]._fields["computation"]._description_selection(
-                            self.env
-                        )
+                        computed[0]
+                        ._fields["computation"]
+                        ._description_selection(self.env)
                     )[computed[0].computation],
                 )
             )

@@ -1,9 +1,12 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools import engine as engine_tools
 from ..tools import scoring
 from .crm_bsc_indicator_value import STATUSES
 from .crm_bsc_period import PERIOD_TYPES
@@ -491,3 +494,81 @@ class CrmBscScorecard(models.Model):
             return
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
+    def _compute_values_incremental(self):
+        """Recompute only what the pending CRM changes touched.
+
+        Each change recorded by the hooks on leads, activities, messages and
+        customers names a family of built-in indicators and a date range; the
+        built-ins of that family are recomputed for the open periods that
+        overlap the range, and the ratios and formulas that read them for the
+        same periods. Aggregate indicators (any model) wait for the full run.
+        Works on these scorecards, or on all active ones. Returns the number
+        of values written.
+        """
+        scorecards = self or self.search([("state", "=", "active")])
+        scorecards = scorecards.sudo()
+        self.env.cr.execute(SQL("SELECT max(id) FROM crm_bsc_dirty"))
+        max_id = self.env.cr.fetchone()[0]
+        if not max_id:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT company_id, family, date_from, date_to "
+                "FROM crm_bsc_dirty WHERE id <= %s",
+                max_id,
+            )
+        )
+        ranges = defaultdict(list)
+        for company_id, family, start, end in self.env.cr.fetchall():
+            ranges[company_id, family].append((start, end))
+        engine = self.env["crm.bsc.engine"]
+        Period = self.env["crm.bsc.period"]
+        written = 0
+        for (company, period_type), group in scorecards.grouped(
+            lambda s: (s.company_id, s.period_type)
+        ).items():
+            periods = self._open_periods(period_type)
+            closure = engine._closure(group.line_ids.indicator_id)
+            source = company.bsc_transaction_source or "opportunities"
+            affected = {}
+            for indicator in closure:
+                if indicator.computation == "builtin":
+                    family = engine_tools.family_of(indicator.builtin_code, source)
+                    spans = ranges.get((company.id, family), [])
+                    affected[indicator] = periods.filtered(
+                        lambda p, spans=spans: any(
+                            p.date_from <= end and p.date_to >= start
+                            for start, end in spans
+                        )
+                    )
+                elif indicator.computation in ("ratio", "formula"):
+                    affected[indicator] = Period.union(
+                        *(
+                            affected.get(dep, Period)
+                            for dep in indicator._dependencies()
+                        )
+                    )
+            by_periods = defaultdict(lambda: self.env["crm.bsc.indicator"])
+            for indicator, touched in affected.items():
+                if touched:
+                    by_periods[tuple(sorted(touched.ids))] |= indicator
+            segment_ids = sorted(
+                {s.segment_id.id or None for s in group} | {None}, key=lambda s: s or 0
+            )
+            for period_ids, indicators in by_periods.items():
+                touched = Period.browse(period_ids)
+                scope = engine.with_company(company)._scope(
+                    company,
+                    [(p.id, p.date_from, p.date_to) for p in touched],
+                    segment_ids,
+                    indicators,
+                )
+                results = engine.with_company(company)._compute(scope, indicators)
+                written += engine._store(scope, period_type, results, list(indicators))
+        self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty WHERE id <= %s", max_id))
+        return written
+
+    @api.model
+    def _cron_compute_values_incremental(self):
+        """Scheduled action, woken by CRM changes: the incremental recompute."""
+        self._compute_values_incremental()

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .crm_bsc_dirty import LEAD_FIELDS
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -52,3 +54,30 @@ class CrmLead(models.Model):
                 lead.contact_channel_id = channel_id
             else:
                 lead.contact_channel_id = lead.contact_channel_id
+
+    # ------------------------------------------------------------------
+    # Pending changes for the incremental recompute of indicators
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        Dirty = self.env["crm.bsc.dirty"].sudo()
+        Dirty._record(Dirty._lead_ranges(Dirty._lead_snapshot(leads).values()))
+        return leads
+
+    def write(self, vals):
+        if not set(vals) & set(LEAD_FIELDS):
+            return super().write(vals)
+        Dirty = self.env["crm.bsc.dirty"].sudo()
+        before = Dirty._lead_snapshot(self)
+        result = super().write(vals)
+        after = Dirty._lead_snapshot(self)
+        Dirty._record(Dirty._lead_ranges(Dirty._merge_snapshots(before, after)))
+        return result
+
+    def unlink(self):
+        Dirty = self.env["crm.bsc.dirty"].sudo()
+        snapshots = list(Dirty._lead_snapshot(self).values())
+        result = super().unlink()
+        Dirty._record(Dirty._lead_ranges(snapshots))
+        return result

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .crm_bsc_dirty import PARTNER_FIELDS
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -30,3 +32,29 @@ class ResPartner(models.Model):
             "customer_segment_id",
             "customer_segment_locked",
         ]
+
+    def write(self, vals):
+        result = super().write(vals)
+        if set(vals) & set(PARTNER_FIELDS):
+            self._bsc_record_changes(segment_changed="customer_segment_id" in vals)
+        return result
+
+    def _bsc_record_changes(self, segment_changed=False):
+        """Customer data moved: completeness (and, when the segment moved,
+        the customer indicators) need recomputing from the partner's creation."""
+        today = fields.Date.context_today(self)
+        all_companies = None
+        ranges = []
+        for partner in self:
+            if partner.company_id:
+                company_ids = partner.company_id.ids
+            else:
+                if all_companies is None:
+                    all_companies = self.env["res.company"].sudo().search([]).ids
+                company_ids = all_companies
+            start = partner.create_date.date() if partner.create_date else today
+            for company_id in company_ids:
+                ranges.append((company_id, "completeness", start, today))
+                if segment_changed:
+                    ranges.append((company_id, "customers", start, today))
+        self.env["crm.bsc.dirty"].sudo()._record(ranges)

@@ -46,7 +46,12 @@ def _ratio(num, den, scale=1.0):
 # "empty" says what a key without any row gets: 0 for counts and sums, no
 # value for rates and averages.
 BUILTIN_RULES = {
-    "won_deals": ("closed", ("won_count",), lambda m: (m["won_count"], None), EMPTY_ZERO),
+    "won_deals": (
+        "closed",
+        ("won_count",),
+        lambda m: (m["won_count"], None),
+        EMPTY_ZERO,
+    ),
     "won_revenue": (
         "closed",
         ("won_amount",),
@@ -217,9 +222,7 @@ def wanted(key, segment_ids, channel_ids, users):
         return False
     if channel is not None and channel not in channel_ids:
         return False
-    if (user is not None or team is not None) and not users:
-        return False
-    return True
+    return users or (user is None and team is None)
 
 
 def aggregate_rule(measure):
@@ -232,7 +235,9 @@ def aggregate_rule(measure):
 
 def builtin_results(code, table, keys, segment_ids, channel_ids, users):
     """Results of one built-in indicator from its family's decoded table."""
-    return rule_results(BUILTIN_RULES[code], table, keys, segment_ids, channel_ids, users)
+    return rule_results(
+        BUILTIN_RULES[code], table, keys, segment_ids, channel_ids, users
+    )
 
 
 def rule_results(rule, table, keys, segment_ids, channel_ids, users):
@@ -245,7 +250,9 @@ def rule_results(rule, table, keys, segment_ids, channel_ids, users):
             results[key] = _safe(combine, {**zero, **values})
     for key in keys:
         if key not in results:
-            results[key] = _safe(combine, zero) if empty == EMPTY_ZERO else (None, NO_BASE)
+            results[key] = (
+                _safe(combine, zero) if empty == EMPTY_ZERO else (None, NO_BASE)
+            )
     return results
 
 

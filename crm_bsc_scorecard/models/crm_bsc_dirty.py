@@ -1,0 +1,151 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Pending changes: which family of indicators a change of CRM data touches,
+and over which dates, so that the incremental recompute redoes only those."""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Fields of a lead whose change moves indicator values.
+LEAD_FIELDS = (
+    "stage_id",
+    "active",
+    "probability",
+    "expected_revenue",
+    "date_closed",
+    "date_conversion",
+    "type",
+    "partner_id",
+    "user_id",
+    "team_id",
+    "customer_segment_id",
+    "contact_channel_id",
+    "company_id",
+)
+PARTNER_FIELDS = (
+    "customer_segment_id",
+    "preferred_channel_id",
+    "email",
+    "phone",
+    "mobile",
+    "user_id",
+    "active",
+    "parent_id",
+    "is_company",
+)
+FAMILIES = [
+    ("closed", "Won and lost opportunities"),
+    ("orders", "Sale orders"),
+    ("created", "Created leads and responses"),
+    ("pipeline", "Open pipeline"),
+    ("customers", "Customer activity"),
+    ("activities", "Activities"),
+    ("completeness", "Customer data"),
+]
+
+
+class CrmBscDirty(models.Model):
+    _name = "crm.bsc.dirty"
+    _description = "Scorecard Pending Change"
+    _log_access = False
+    _order = "id"
+
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    family = fields.Selection(FAMILIES, required=True)
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+
+    @api.model
+    def _record(self, ranges):
+        """Store pending changes: an iterable of (company id, family, first
+        day, last day); duplicates are merged. Wakes the incremental cron on
+        the first change."""
+        rows = {
+            (company_id, family, start, end)
+            for company_id, family, start, end in ranges
+            if company_id and start and end
+        }
+        if not rows:
+            return
+        self.env.cr.execute(SQL("SELECT 1 FROM crm_bsc_dirty LIMIT 1"))
+        first_change = not self.env.cr.fetchone()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO crm_bsc_dirty (company_id, family, date_from, date_to) "
+                "VALUES %s",
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, %s)",
+                        company_id,
+                        family,
+                        start,
+                        max(start, end),
+                    )
+                    for company_id, family, start, end in sorted(rows)
+                ),
+            )
+        )
+        if first_change:
+            cron = self.env.ref(
+                "crm_bsc_scorecard.ir_cron_apply_changes", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+
+    # ------------------------------------------------------------------
+    # What a change of each kind of record touches
+    # ------------------------------------------------------------------
+    @api.model
+    def _lead_ranges(self, snapshots):
+        """Ranges touched by leads, from snapshots (dicts of the values
+        before and after a change) of their dates and company."""
+        today = fields.Date.context_today(self)
+        for snap in snapshots:
+            company_id = snap["company_id"]
+            created = snap["create_date"]
+            closed = [d for d in snap["date_closed"] if d]
+            opened = [d for d in snap["date_opened"] if d] or [created]
+            if created:
+                yield company_id, "created", created, created
+            for day in closed:
+                yield company_id, "closed", day, day
+            yield company_id, "pipeline", min(opened), max(closed + [today])
+            if closed:
+                # a transaction moves the activity of its customer from its
+                # date onwards (active, retained and new customers)
+                yield company_id, "customers", min(closed), today
+
+    @api.model
+    def _lead_snapshot(self, leads):
+        """{lead id: snapshot} of the fields that place a lead in periods."""
+        snapshots = {}
+        for lead in leads:
+            snapshots[lead.id] = {
+                "company_id": lead.company_id.id,
+                "create_date": lead.create_date and lead.create_date.date(),
+                "date_closed": [lead.date_closed and lead.date_closed.date()],
+                "date_opened": [
+                    (lead.date_conversion or lead.create_date)
+                    and (lead.date_conversion or lead.create_date).date()
+                ],
+            }
+        return snapshots
+
+    @api.model
+    def _merge_snapshots(self, before, after):
+        merged = []
+        for lead_id in set(before) | set(after):
+            old, new = before.get(lead_id), after.get(lead_id)
+            if old and new:
+                for company_id in {old["company_id"], new["company_id"]}:
+                    merged.append(
+                        {
+                            "company_id": company_id,
+                            "create_date": new["create_date"],
+                            "date_closed": old["date_closed"] + new["date_closed"],
+                            "date_opened": old["date_opened"] + new["date_opened"],
+                        }
+                    )
+            else:
+                merged.append(old or new)
+        return merged

@@ -1,0 +1,39 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def _bsc_record_changes(self):
+        """Activities on leads moved: the overdue share from their deadline on."""
+        activities = self.filtered(lambda a: a.res_model == "crm.lead" and a.res_id)
+        if not activities:
+            return
+        today = fields.Date.context_today(self)
+        leads = self.env["crm.lead"].sudo().browse(activities.mapped("res_id")).exists()
+        company = {lead.id: lead.company_id.id for lead in leads}
+        self.env["crm.bsc.dirty"].sudo()._record(
+            (company.get(a.res_id), "activities", min(a.date_deadline, today), today)
+            for a in activities
+            if a.date_deadline
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        activities._bsc_record_changes()
+        return activities
+
+    def write(self, vals):
+        if {"date_deadline", "user_id", "active", "res_id", "res_model_id"} & set(vals):
+            self._bsc_record_changes()
+            result = super().write(vals)
+            self._bsc_record_changes()
+            return result
+        return super().write(vals)
+
+    def unlink(self):
+        self._bsc_record_changes()
+        return super().unlink()

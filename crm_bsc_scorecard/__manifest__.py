@@ -21,6 +21,7 @@
         "views/crm_contact_channel_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
         "views/crm_bsc_perspective_views.xml",
         "views/crm_bsc_objective_views.xml",
         "views/crm_bsc_indicator_views.xml",

@@ -1,34 +1,62 @@
 """Post-install tasks of setup/demo.sh, run with the Odoo interpreter.
 
-Opens the demo database and prints a short text summary of what the addons
-hold. Usage: python setup/demo_tasks.py --database DB --addons-path PATH
+Computes the indicators of every active scorecard of the demo database over
+its whole history (every open period that has started), then prints a short
+text summary of each scorecard: overall score, each perspective's score and
+the indicators in critical state.
+
+Usage: python setup/demo_tasks.py --database DB --addons-path PATH [--no-compute]
 """
 
 import argparse
 import sys
+import time
 
 
-def open_env(database, addons_path):
+def open_registry(database, addons_path):
     import odoo
     from odoo.tools import config
 
     config.parse_config(
         [f"--database={database}", f"--addons-path={addons_path}", "--log-level=warn"]
     )
-    registry = odoo.modules.registry.Registry(database)
-    return registry
+    return odoo.modules.registry.Registry(database)
 
 
-def summary(env):
-    lines = []
-    perspectives = env["crm.bsc.perspective"].search([])
-    lines.append(
-        "Perspectives: " + ", ".join(perspectives.mapped("name"))
-        if perspectives
-        else "Perspectives: none"
+def fmt(score):
+    return "  —  " if score is None else f"{score:5.1f}"
+
+
+def compute_history(env):
+    scorecards = env["crm.bsc.scorecard"].search([("state", "=", "active")])
+    periods = env["crm.bsc.period"].search(
+        [("state", "=", "open"), ("date_from", "<=", env.cr.now().date())]
     )
-    csfs = env["crm.csf"].search([])
-    lines.append(f"Critical success factors: {len(csfs)}")
+    started = time.monotonic()
+    written = scorecards._compute_values(periods)
+    return len(scorecards), len(periods), written, time.monotonic() - started
+
+
+def summary_lines(env):
+    lines = []
+    scorecards = env["crm.bsc.scorecard"].search([("state", "=", "active")])
+    for data in scorecards._summary():
+        scorecard = data["scorecard"]
+        period = data["period"].name or "no period"
+        lines.append(
+            f"{scorecard.name} [{period}]: overall {fmt(data['score'])} "
+            f"({data['status']})"
+        )
+        for perspective, score, status in data["perspectives"]:
+            lines.append(f"    {perspective.name:<24} {fmt(score)} ({status})")
+        if data["critical"]:
+            lines.append(
+                "    critical: "
+                + ", ".join(
+                    f"{line.indicator_id.name} = {value:,.1f} (target {line.target:,.1f})"
+                    for line, value in data["critical"]
+                )
+            )
     return lines
 
 
@@ -36,14 +64,24 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", required=True)
     parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--no-compute", action="store_true")
     args = parser.parse_args(argv)
     import odoo
 
-    registry = open_env(args.database, args.addons_path)
+    registry = open_registry(args.database, args.addons_path)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        for line in summary(env):
+        if not args.no_compute:
+            count, periods, written, seconds = compute_history(env)
+            cr.commit()
+            sys.stdout.write(
+                f"Computed {count} scorecards over {periods} periods: "
+                f"{written} values in {seconds:.1f} s.\n"
+            )
+        for line in summary_lines(env):
             sys.stdout.write(line + "\n")
+        csfs = env["crm.csf"].search_count([])
+        sys.stdout.write(f"Critical success factors: {csfs}\n")
     return 0
 
 

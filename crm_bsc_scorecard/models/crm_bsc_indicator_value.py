@@ -110,6 +110,9 @@ class CrmBscIndicatorValue(models.Model):
         related="indicator_id.objective_id", store=True, string="Objective"
     )
     unit = fields.Selection(related="indicator_id.unit")
+    indicator_computation = fields.Selection(
+        related="indicator_id.computation", string="Value From"
+    )
 
     def init(self):
         # One value per key; empty dimensions compare equal ("all").
@@ -169,8 +172,16 @@ class CrmBscIndicatorValue(models.Model):
     def _check_unique_keys(self):
         keys = [record._key() for record in self]
         if len(keys) != len(set(keys)):
+            twin = next(r for r, key in zip(self, keys, strict=True) if keys.count(key) > 1)
             raise ValidationError(
-                _("Two new values have the same indicator, period and dimensions.")
+                _(
+                    "Two values of %(indicator)s for the period %(period)s have "
+                    "the same dimensions (segment %(segment)s, channel %(channel)s).",
+                    indicator=twin.indicator_id.display_name,
+                    period=twin.period_id.name,
+                    segment=twin.segment_id.display_name or _("all"),
+                    channel=twin.channel_id.display_name or _("all"),
+                )
             )
         for record in self:
             domain = [
@@ -209,11 +220,12 @@ class CrmBscIndicatorValue(models.Model):
         for vals in vals_list:
             vals.setdefault("set_by_id", self.env.uid)
             vals.setdefault("set_date", now)
-        # check the key before inserting, for a clear message; the unique
-        # index still guards against concurrent inserts
-        for vals in vals_list:
-            probe = self.new(vals)
-            probe._check_unique_keys()
+        # check the keys before inserting, for a clear message (two new values
+        # of one key included); the unique index still guards against
+        # concurrent inserts
+        self.browse().concat(
+            *(self.new(vals) for vals in vals_list)
+        )._check_unique_keys()
         records = super().create(vals_list)
         records._snapshot_scores()
         return records
@@ -230,10 +242,19 @@ class CrmBscIndicatorValue(models.Model):
             )
         if {"value", "has_value"} & set(vals):
             vals = dict(vals, set_by_id=self.env.uid, set_date=fields.Datetime.now())
+        key_fields = {"indicator_id", "period_id", "company_id", *KEY_DIMENSIONS}
+        if key_fields & set(vals):
+            # check the new keys before writing: the unique index would refuse
+            # them at the flush, with an unclear message
+            key_vals = {name: vals[name] for name in key_fields & set(vals)}
+            self.browse().concat(
+                *(self.new(key_vals, origin=record) for record in self)
+            )._check_unique_keys()
         result = super().write(vals)
-        if {"indicator_id", "period_id", "company_id", *KEY_DIMENSIONS} & set(vals):
-            self._check_unique_keys()
-        self._snapshot_scores()
+        # a new value (or key) is scored against today's target; other
+        # changes (a note) keep the snapshot of the time the value was set
+        if {"value", "has_value", *key_fields} & set(vals):
+            self._snapshot_scores()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -253,6 +274,8 @@ class CrmBscIndicatorValue(models.Model):
         """
         if not self:
             return
+        # pending ORM writes would otherwise land after the UPDATE below
+        self.flush_recordset()
         Line = self.env["crm.bsc.scorecard.line"]
         lines = Line._governing_lines(
             {

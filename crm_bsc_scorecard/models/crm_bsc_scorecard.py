@@ -217,9 +217,17 @@ class CrmBscScorecard(models.Model):
         "shown_period_id",
     )
     def _compute_scores(self):
+        for scorecard, rows in self._score_rows().items():
+            overall = scoring.weighted_mean((r["score"], r["weight"]) for r in rows)
+            scorecard.score = overall or 0.0
+            scorecard.score_status = scoring.status_from_score(overall)
+            scorecard.overview_html = scorecard._render_overview(rows, overall)
+
+    def _score_rows(self):
+        """{scorecard: [row per line with its score, weight and figures]}."""
         figures = self._line_figures()
-        for scorecard in self:
-            rows = [
+        return {
+            scorecard: [
                 {
                     "line": line,
                     "score": figures.get(line.id, {}).get("raw_score"),
@@ -228,10 +236,36 @@ class CrmBscScorecard(models.Model):
                 }
                 for line in scorecard.line_ids
             ]
+            for scorecard in self
+        }
+
+    def _summary(self):
+        """Plain data for a text or mail summary of each scorecard: overall
+        score and status, each perspective's score, the critical lines."""
+        summaries = []
+        for scorecard, rows in self._score_rows().items():
             overall = scoring.weighted_mean((r["score"], r["weight"]) for r in rows)
-            scorecard.score = overall or 0.0
-            scorecard.score_status = scoring.status_from_score(overall)
-            scorecard.overview_html = scorecard._render_overview(rows, overall)
+            by_perspective, _by_objective = scorecard._rollups(rows)
+            summaries.append(
+                {
+                    "scorecard": scorecard,
+                    "period": scorecard.shown_period_id,
+                    "score": overall,
+                    "status": scoring.status_from_score(overall),
+                    "perspectives": [
+                        (perspective, score, scoring.status_from_score(score))
+                        for perspective, score in sorted(
+                            by_perspective.items(), key=lambda item: item[0].sequence
+                        )
+                    ],
+                    "critical": [
+                        (r["line"], r["figures"].get("current_value"))
+                        for r in rows
+                        if r["figures"].get("status") == scoring.CRITICAL
+                    ],
+                }
+            )
+        return summaries
 
     def _rollups(self, rows):
         """Roll-up scores per perspective and per objective."""

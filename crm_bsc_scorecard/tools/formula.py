@@ -31,9 +31,8 @@ Everything else is refused with :class:`FormulaError`: characters outside
 ASCII (Python would read some of them as other letters), quotes (strings),
 comments, backslashes, attributes, subscripts, booleans, ``None``, lambdas,
 comprehensions, ``:=``, starred or keyword arguments, calls of anything else,
-``%`` and ``//``,
-formulas longer than :data:`MAX_LENGTH` characters or nested deeper than
-:data:`MAX_DEPTH` levels.
+``%``, ``//`` and the bitwise operators, formulas longer than
+:data:`MAX_LENGTH` characters or nested deeper than :data:`MAX_DEPTH` levels.
 
 Evaluation follows Python's float arithmetic. A value that cannot be computed
 raises :class:`NoData` with its reason, like a spreadsheet cell showing
@@ -277,8 +276,10 @@ class _Checker(ast.NodeVisitor):
         self.visit(node.right)
 
     def visit_UnaryOp(self, node):
-        if type(node.op) not in _UNARY:
+        if isinstance(node.op, ast.Not):
             self.refuse(node, "'not' is only allowed in the condition of an if/else")
+        if type(node.op) not in _UNARY:
+            self.refuse(node, "only the unary operators + and - are allowed")
         self.visit(node.operand)
 
     def visit_Call(self, node):

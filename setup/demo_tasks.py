@@ -53,7 +53,8 @@ def summary_lines(env):
             lines.append(
                 "    critical: "
                 + ", ".join(
-                    f"{line.indicator_id.name} = {value:,.1f} (target {line.target:,.1f})"
+                    f"{line.indicator_id.name} = {value:,.1f} "
+                    f"(target {line.target:,.1f})"
                     for line, value in data["critical"]
                 )
             )

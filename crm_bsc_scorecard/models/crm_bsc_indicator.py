@@ -23,7 +23,8 @@ PATH_TARGETS = {
     "agg_company_path": "res.company",
 }
 
-CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# An identifier a formula can name: ASCII, not a dunder-like name.
+CODE_PATTERN = re.compile(r"^(?!__)[A-Za-z_][A-Za-z0-9_]*$")
 # Names a formula gives a meaning of its own: an indicator cannot take them.
 RESERVED_CODES = {"min", "max", "abs", "round", "if", "else", "and", "or", "not"}
 
@@ -350,6 +351,12 @@ class CrmBscIndicator(models.Model):
                 if indicator.code
                 else indicator.name
             )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen_values(self):
+        self.env["crm.bsc.indicator.value"]._check_no_frozen_values(
+            "indicator_id", self
+        )
 
     def action_view_values(self):
         self.ensure_one()

@@ -172,7 +172,9 @@ class CrmBscIndicatorValue(models.Model):
     def _check_unique_keys(self):
         keys = [record._key() for record in self]
         if len(keys) != len(set(keys)):
-            twin = next(r for r, key in zip(self, keys, strict=True) if keys.count(key) > 1)
+            twin = next(
+                r for r, key in zip(self, keys, strict=True) if keys.count(key) > 1
+            )
             raise ValidationError(
                 _(
                     "Two values of %(indicator)s for the period %(period)s have "
@@ -260,6 +262,24 @@ class CrmBscIndicatorValue(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_period(self):
         self._check_open_periods(self.period_id, self.indicator_id)
+
+    @api.model
+    def _check_no_frozen_values(self, field_name, records):
+        """Refuse to delete ``records`` while values of a closed period point at
+        them through ``field_name``: the database would delete those values."""
+        frozen = self.sudo().search(
+            [(field_name, "in", records.ids), ("period_id.state", "=", "closed")],
+            limit=1,
+        )
+        if frozen:
+            raise UserError(
+                _(
+                    "%(record)s has values in the closed period %(period)s: it "
+                    "cannot be deleted. Archive it instead.",
+                    record=frozen[field_name].display_name,
+                    period=frozen.period_id.name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Target and score at the time the value is set

@@ -33,14 +33,6 @@ class CrmBscPeriod(models.Model):
     )
     value_count = fields.Integer(compute="_compute_value_count", string="Values")
 
-    _sql_constraints = [
-        (
-            "dates_check",
-            "CHECK(date_from <= date_to)",
-            "A period cannot end before it starts.",
-        ),
-    ]
-
     def _compute_value_count(self):
         counts = dict(
             self.env["crm.bsc.indicator.value"]._read_group(

@@ -70,32 +70,44 @@ class CrmContactChannel(models.Model):
         for channel in self:
             channel.lead_count = counts.get(channel, 0)
 
-    @api.constrains("medium_ids", "source_ids", "active")
+    @api.constrains("medium_ids", "source_ids", "active", "company_id")
     def _check_utm_links_unique(self):
-        """A medium or a source feeds one active channel at most."""
+        """A medium or a source feeds one active channel per company at most;
+        a shared channel counts for every company."""
         for field, label in (("medium_ids", _("medium")), ("source_ids", _("source"))):
-            channels = self.search([("active", "=", True), (field, "!=", False)])
-            owner = {}
+            # all companies: a shared channel meets the channels of every one
+            channels = self.sudo().search([("active", "=", True), (field, "!=", False)])
+            owners = {}
             for channel in channels:
                 for utm in channel[field]:
-                    if utm.id in owner and owner[utm.id] != channel:
+                    for other in owners.get(utm.id, []):
+                        if (
+                            other.company_id
+                            and channel.company_id
+                            and other.company_id != channel.company_id
+                        ):
+                            continue
                         raise ValidationError(
                             _(
                                 "The UTM %(kind)s %(utm)s is linked to two contact "
                                 "channels: %(first)s and %(second)s. Link it to one.",
                                 kind=label,
                                 utm=utm.display_name,
-                                first=owner[utm.id].display_name,
+                                first=other.display_name,
                                 second=channel.display_name,
                             )
                         )
-                    owner[utm.id] = channel
+                    owners.setdefault(utm.id, []).append(channel)
 
     @api.model
-    def _utm_map(self):
-        """({source id: channel}, {medium id: channel}) of the active channels."""
+    def _utm_map(self, company=None):
+        """({source id: channel}, {medium id: channel}) of the active channels;
+        with ``company``, of its own channels and the shared ones only."""
+        domain = []
+        if company is not None:
+            domain = [("company_id", "in", [company.id, False])]
         by_source, by_medium = {}, {}
-        for channel in self.sudo().search([]):
+        for channel in self.sudo().search(domain):
             for source in channel.source_ids:
                 by_source.setdefault(source.id, channel.id)
             for medium in channel.medium_ids:
@@ -108,20 +120,30 @@ class CrmContactChannel(models.Model):
         Useful after changing the links: leads whose medium or source now
         points at one of these channels take it.
         """
-        by_source, by_medium = self._utm_map()
-        sources = [s for s, c in by_source.items() if c in self.ids]
-        mediums = [m for m, c in by_medium.items() if c in self.ids]
         leads = (
             self.env["crm.lead"]
             .with_context(active_test=False)
-            .search(["|", ("source_id", "in", sources), ("medium_id", "in", mediums)])
-        )
-        updated = 0
-        for channel_id, group in leads.grouped(
-            lambda lead: (
-                by_source.get(lead.source_id.id) or by_medium.get(lead.medium_id.id)
+            .search(
+                [
+                    "|",
+                    ("source_id", "in", self.source_ids.ids),
+                    ("medium_id", "in", self.medium_ids.ids),
+                ]
             )
-        ).items():
+        )
+        maps = {}
+
+        def channel_of(lead):
+            # each lead follows the channels of its own company
+            if lead.company_id not in maps:
+                maps[lead.company_id] = self._utm_map(lead.company_id)
+            by_source, by_medium = maps[lead.company_id]
+            return by_source.get(lead.source_id.id) or by_medium.get(lead.medium_id.id)
+
+        updated = 0
+        for channel_id, group in leads.grouped(channel_of).items():
+            if not channel_id:
+                continue
             group = group.filtered(
                 lambda lead, channel_id=channel_id: (
                     lead.contact_channel_id.id != channel_id
@@ -138,6 +160,10 @@ class CrmContactChannel(models.Model):
                 "message": _("%(count)s leads now carry their channel.", count=updated),
             },
         }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen_values(self):
+        self.env["crm.bsc.indicator.value"]._check_no_frozen_values("channel_id", self)
 
     def action_view_leads(self):
         self.ensure_one()

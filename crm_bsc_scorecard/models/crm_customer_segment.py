@@ -53,6 +53,29 @@ class CrmCustomerSegment(models.Model):
         ),
     ]
 
+    @api.constrains("code", "company_id")
+    def _check_code_unique(self):
+        """Codes are unique within a company, shared segments included (the
+        SQL constraint cannot see two shared segments: NULL is distinct)."""
+        for segment in self.filtered("code"):
+            domain = [
+                ("id", "!=", segment.id),
+                ("code", "=", segment.code),
+            ]
+            if segment.company_id:
+                domain.append(("company_id", "in", [segment.company_id.id, False]))
+            other = self.with_context(active_test=False).sudo().search(domain, limit=1)
+            if other:
+                raise ValidationError(
+                    _(
+                        "Segment %(segment)s: the code %(code)r is already used by "
+                        "the segment %(other)s.",
+                        segment=segment.display_name,
+                        code=segment.code,
+                        other=other.display_name,
+                    )
+                )
+
     def _compute_counts(self):
         partners = dict(
             self.env["res.partner"]._read_group(
@@ -206,6 +229,10 @@ class CrmCustomerSegment(models.Model):
     def _cron_assign_partners(self):
         """Scheduled action: apply the rules of every company's segments."""
         self.sudo()._assign_partners()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen_values(self):
+        self.env["crm.bsc.indicator.value"]._check_no_frozen_values("segment_id", self)
 
     def action_view_partners(self):
         self.ensure_one()

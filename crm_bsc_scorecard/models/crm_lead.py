@@ -45,8 +45,15 @@ class CrmLead(models.Model):
 
     @api.depends("source_id", "medium_id")
     def _compute_contact_channel_id(self):
-        by_source, by_medium = self.env["crm.contact.channel"]._utm_map()
+        # the channels of the lead's company (and the shared ones) only; the
+        # company is no dependency (a precomputed field cannot depend on it,
+        # it is not precomputed): a lead that changes company keeps its channel
+        Channel = self.env["crm.contact.channel"]
+        maps = {}
         for lead in self:
+            if lead.company_id not in maps:
+                maps[lead.company_id] = Channel._utm_map(lead.company_id)
+            by_source, by_medium = maps[lead.company_id]
             channel_id = by_source.get(lead.source_id.id) or by_medium.get(
                 lead.medium_id.id
             )

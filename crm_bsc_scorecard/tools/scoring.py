@@ -149,6 +149,11 @@ def evaluate(direction, value, target, warning, critical, target_max=None):
         status = WARNING
     else:
         status = CRITICAL
+    # rounding must not lift the score into a better band than its status
+    # (a shortfall just past the warning threshold scores 69.99, not 70)
+    ceiling = {WARNING: SCORE_AT_WARNING, CRITICAL: SCORE_AT_CRITICAL}.get(status)
+    if ceiling is not None and score >= ceiling:
+        score = round(ceiling - 0.01, 2)
     return score, status
 
 

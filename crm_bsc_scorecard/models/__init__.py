@@ -15,3 +15,4 @@ from . import crm_bsc_indicator_value
 from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_line
 from . import crm_bsc_engine
+from . import crm_bsc_demo

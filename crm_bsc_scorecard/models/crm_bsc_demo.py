@@ -23,6 +23,8 @@ from ..tools import scoring
 MODULE = "crm_bsc_scorecard"
 SEED = 20260301
 HISTORY_MONTHS = 13
+# Long deals closing in the first months started before the history window.
+LEAD_IN_MONTHS = 3
 VALUE_MONTHS = 12
 
 # ----------------------------------------------------------------------
@@ -47,377 +49,69 @@ BASE_CUSTOMERS = [
 # channel code, country code, city, first month, last month, opportunities
 # per month, missing data ("email", "phone", "channel") and the contact
 # person of a company.
+KEY = "partner_category_key_account"
+DEALER = "partner_category_reseller"
+# fmt: off
 NEW_CUSTOMERS = [
     # Key accounts (Enterprise)
-    (
-        "northwind",
-        "Northwind Logistics",
-        "H",
-        "partner_category_key_account",
-        "field",
-        "US",
-        "Oakland",
-        0,
-        None,
-        1.1,
-        (),
-        "Grace Holloway",
-    ),
-    (
-        "pacific_mutual",
-        "Pacific Mutual Insurance",
-        "K",
-        "partner_category_key_account",
-        "field",
-        "US",
-        "San Francisco",
-        0,
-        None,
-        0.9,
-        (),
-        "Victor Chen",
-    ),
-    (
-        "helios",
-        "Helios Software Systems",
-        "J",
-        "partner_category_key_account",
-        "email",
-        "US",
-        "San Jose",
-        6,
-        None,
-        1.2,
-        (),
-        "Priya Raman",
-    ),
-    (
-        "meridian",
-        "Meridian Hotels Group",
-        "I",
-        "partner_category_key_account",
-        "phone",
-        "US",
-        "Sacramento",
-        3,
-        None,
-        0.9,
-        (),
-        "Hugo Alvarez",
-    ),
+    ("northwind", "Northwind Logistics", "H", KEY, "field", "US", "Oakland",
+     0, None, 1.1, (), "Grace Holloway"),
+    ("pacific_mutual", "Pacific Mutual Insurance", "K", KEY, "field", "US",
+     "San Francisco", 0, None, 0.9, (), "Victor Chen"),
+    ("helios", "Helios Software Systems", "J", KEY, "email", "US", "San Jose",
+     6, None, 1.2, (), "Priya Raman"),
+    ("meridian", "Meridian Hotels Group", "I", KEY, "phone", "US", "Sacramento",
+     3, None, 0.9, (), "Hugo Alvarez"),
     # Mid-market
-    (
-        "redwood",
-        "Redwood Architects",
-        "M",
-        None,
-        "email",
-        "US",
-        "Berkeley",
-        0,
-        None,
-        0.8,
-        (),
-        "Nora Whitfield",
-    ),
-    (
-        "sierra",
-        "Sierra Precision Manufacturing",
-        "C",
-        None,
-        "phone",
-        "US",
-        "Modesto",
-        0,
-        None,
-        0.8,
-        (),
-        "Frank Delgado",
-    ),
-    (
-        "coastal",
-        "Coastal Realty Partners",
-        "L",
-        None,
-        "web",
-        "US",
-        "Santa Cruz",
-        0,
-        None,
-        0.7,
-        (),
-        "Megan Price",
-    ),
-    (
-        "brightline",
-        "Brightline Marketing",
-        "M",
-        None,
-        "social",
-        "US",
-        "Palo Alto",
-        2,
-        None,
-        0.7,
-        (),
-        "Omar Haddad",
-    ),
-    (
-        "cascade",
-        "Cascade Builders",
-        "F",
-        None,
-        "field",
-        "US",
-        "Stockton",
-        0,
-        5,
-        0.8,
-        ("email",),
-        "Dale Morrison",
-    ),
-    (
-        "bayview",
-        "Bayview IT Services",
-        "J",
-        None,
-        "web",
-        "US",
-        "Hayward",
-        9,
-        None,
-        0.9,
-        ("channel",),
-        "Lena Fischer",
-    ),
+    ("redwood", "Redwood Architects", "M", None, "email", "US", "Berkeley",
+     0, None, 0.8, (), "Nora Whitfield"),
+    ("sierra", "Sierra Precision Manufacturing", "C", None, "phone", "US",
+     "Modesto", 0, None, 0.8, (), "Frank Delgado"),
+    ("coastal", "Coastal Realty Partners", "L", None, "web", "US", "Santa Cruz",
+     0, None, 0.7, (), "Megan Price"),
+    ("brightline", "Brightline Marketing", "M", None, "social", "US", "Palo Alto",
+     2, None, 0.7, (), "Omar Haddad"),
+    ("cascade", "Cascade Builders", "F", None, "field", "US", "Stockton",
+     0, 5, 0.8, ("email",), "Dale Morrison"),
+    ("bayview", "Bayview IT Services", "J", None, "web", "US", "Hayward",
+     9, None, 0.9, ("channel",), "Lena Fischer"),
     # Small business
-    (
-        "corner_bean",
-        "Corner Bean Café",
-        "I",
-        None,
-        "phone",
-        "US",
-        "Fremont",
-        0,
-        None,
-        0.4,
-        (),
-        "Rosa Jimenez",
-    ),
-    (
-        "urban_flow",
-        "Urban Flow Yoga",
-        "S",
-        None,
-        "social",
-        "US",
-        "Oakland",
-        1,
-        None,
-        0.4,
-        ("phone",),
-        "Maya Lindqvist",
-    ),
-    (
-        "petal_stem",
-        "Petal & Stem Florist",
-        "S",
-        None,
-        "web",
-        "US",
-        "Tracy",
-        0,
-        4,
-        0.4,
-        (),
-        "Iris Parker",
-    ),
-    (
-        "little_print",
-        "The Little Print Shop",
-        "S",
-        None,
-        "email",
-        "US",
-        "Livermore",
-        0,
-        None,
-        0.4,
-        ("channel",),
-        "Sam O'Neill",
-    ),
-    (
-        "laura_bennett",
-        "Laura Bennett",
-        None,
-        None,
-        "web",
-        "US",
-        "Pleasanton",
-        10,
-        None,
-        0.5,
-        (),
-        None,
-    ),
-    (
-        "david_okafor",
-        "David Okafor",
-        None,
-        None,
-        "phone",
-        "US",
-        "Dublin",
-        0,
-        None,
-        0.3,
-        ("email",),
-        None,
-    ),
-    (
-        "sofia_marino",
-        "Sofia Marino",
-        None,
-        None,
-        "email",
-        "IT",
-        "Milano",
-        4,
-        None,
-        0.3,
-        (),
-        None,
-    ),
+    ("corner_bean", "Corner Bean Café", "I", None, "phone", "US", "Fremont",
+     0, None, 0.7, (), "Rosa Jimenez"),
+    ("urban_flow", "Urban Flow Yoga", "S", None, "social", "US", "Oakland",
+     1, None, 0.6, ("phone",), "Maya Lindqvist"),
+    ("petal_stem", "Petal & Stem Florist", "S", None, "web", "US", "Tracy",
+     0, 4, 0.6, (), "Iris Parker"),
+    ("little_print", "The Little Print Shop", "S", None, "email", "US",
+     "Livermore", 0, None, 0.6, ("channel",), "Sam O'Neill"),
+    ("laura_bennett", "Laura Bennett", None, None, "web", "US", "Pleasanton",
+     10, None, 0.8, (), None),
+    ("david_okafor", "David Okafor", None, None, "phone", "US", "Dublin",
+     0, None, 0.5, ("email",), None),
+    ("sofia_marino", "Sofia Marino", None, None, "email", "IT", "Milano",
+     4, None, 0.5, (), None),
     # Public sector
-    (
-        "fremont_city",
-        "City of Fremont Facilities",
-        "O",
-        None,
-        "email",
-        "US",
-        "Fremont",
-        0,
-        None,
-        0.6,
-        (),
-        "Arthur Nguyen",
-    ),
-    (
-        "stockton_usd",
-        "Stockton Unified School District",
-        "P",
-        None,
-        "phone",
-        "US",
-        "Stockton",
-        0,
-        None,
-        0.7,
-        (),
-        "Denise Carter",
-    ),
-    (
-        "valley_clinic",
-        "Valley Community Health Clinic",
-        "Q",
-        None,
-        "field",
-        "US",
-        "Modesto",
-        0,
-        8,
-        0.5,
-        (),
-        "Dr. Samuel Reyes",
-    ),
-    (
-        "bayarea_college",
-        "Bay Area Community College",
-        "P",
-        None,
-        "web",
-        "US",
-        "Hayward",
-        7,
-        None,
-        0.8,
-        ("phone",),
-        "Julia Sato",
-    ),
-    (
-        "alameda_library",
-        "Alameda County Library",
-        "O",
-        None,
-        "email",
-        "US",
-        "Alameda",
-        0,
-        None,
-        0.5,
-        (),
-        "Peter Novak",
-    ),
+    ("fremont_city", "City of Fremont Facilities", "O", None, "email", "US",
+     "Fremont", 0, None, 0.8, (), "Arthur Nguyen"),
+    ("stockton_usd", "Stockton Unified School District", "P", None, "phone",
+     "US", "Stockton", 0, None, 0.9, (), "Denise Carter"),
+    ("valley_clinic", "Valley Community Health Clinic", "Q", None, "field",
+     "US", "Modesto", 0, 8, 0.7, (), "Dr. Samuel Reyes"),
+    ("bayarea_college", "Bay Area Community College", "P", None, "web", "US",
+     "Hayward", 7, None, 0.9, ("phone",), "Julia Sato"),
+    ("alameda_library", "Alameda County Library", "O", None, "email", "US",
+     "Alameda", 0, None, 0.7, (), "Peter Novak"),
     # Resellers
-    (
-        "mobilier_benelux",
-        "Mobilier Benelux SA",
-        "G",
-        "partner_category_reseller",
-        "partner",
-        "BE",
-        "Namur",
-        0,
-        None,
-        1.2,
-        (),
-        "Claire Dubois",
-    ),
-    (
-        "officenest",
-        "OfficeNest Retail",
-        "G",
-        "partner_category_reseller",
-        "partner",
-        "US",
-        "Sacramento",
-        0,
-        None,
-        1.4,
-        (),
-        "Kevin Brooks",
-    ),
-    (
-        "ergonomia",
-        "Ergonomia GmbH",
-        "G",
-        "partner_category_reseller",
-        "partner",
-        "DE",
-        "Köln",
-        5,
-        None,
-        1.0,
-        ("email",),
-        "Jonas Weber",
-    ),
-    (
-        "desk_chair_outlet",
-        "Desk & Chair Outlet",
-        "G",
-        "partner_category_reseller",
-        "partner",
-        "US",
-        "Fresno",
-        0,
-        7,
-        1.1,
-        (),
-        "Tina Russo",
-    ),
+    ("mobilier_benelux", "Mobilier Benelux SA", "G", DEALER, "partner", "BE",
+     "Namur", 0, None, 1.2, (), "Claire Dubois"),
+    ("officenest", "OfficeNest Retail", "G", DEALER, "partner", "US",
+     "Sacramento", 0, None, 1.4, (), "Kevin Brooks"),
+    ("ergonomia", "Ergonomia GmbH", "G", DEALER, "partner", "DE", "Köln",
+     5, None, 1.0, ("email",), "Jonas Weber"),
+    ("desk_chair_outlet", "Desk & Chair Outlet", "G", DEALER, "partner", "US",
+     "Fresno", 0, 7, 1.1, (), "Tina Russo"),
 ]
+# fmt: on
 
 PHONE_PREFIX = {
     "US": "+1 555 0100",
@@ -510,6 +204,8 @@ USER_TEAMS = {
     f"{MODULE}.demo_user_bruno": "sales_team.crm_team_1",
     f"{MODULE}.demo_user_chloe": "crm_team_channel_sales",
 }
+# Channels through which customers come in as leads rather than opportunities.
+INBOUND_CHANNELS = {"web", "social", "email", "event", "other"}
 # Leads without a customer yet (website forms, fairs, social media).
 PROSPECT_CHANNELS = {"web": 4, "social": 3, "email": 2, "event": 2, "phone": 1}
 PROSPECT_NAMES = (
@@ -552,6 +248,13 @@ PROSPECT_SUBJECTS = (
     "Visit at the trade fair stand",
     "Call back request",
     "Interested in standing desks",
+)
+# Opportunity tags (sales_team demo data): product, services, design, consulting.
+LEAD_TAGS = (
+    "sales_team.categ_oppor1",
+    "sales_team.categ_oppor3",
+    "sales_team.categ_oppor5",
+    "sales_team.categ_oppor7",
 )
 LOST_REASONS = (
     "crm.lost_reason_1",  # too expensive
@@ -620,11 +323,19 @@ PROFILES = {
     "struggling": (2.3, 2.8, 0.35),
 }
 PROFILE_WEIGHTS = {
-    "strong": 30,
-    "steady": 30,
+    "strong": 25,
+    "steady": 25,
     "improving": 15,
-    "slipping": 15,
-    "struggling": 10,
+    "slipping": 20,
+    "struggling": 15,
+}
+# How each segment fares overall, in shortfall units added to every line.
+SEGMENT_MOOD = {
+    "segment_enterprise": -0.3,
+    "segment_mid_market": 0.1,
+    "segment_small_business": 0.0,
+    "segment_public_sector": 0.5,
+    "segment_resellers": 0.2,
 }
 # The story of each segment, where chance should not decide.
 PROFILE_OVERRIDES = {
@@ -642,10 +353,16 @@ PROFILE_OVERRIDES = {
     ("segment_resellers", "churn_rate"): "slipping",
     ("segment_resellers", "retention_rate"): "slipping",
     ("segment_resellers", "won_revenue"): "strong",
+    # company-wide figures of the "all customers" scorecard: the training
+    # budget was cut, the classic mistake
+    ("all", "training_hours"): "struggling",
+    ("all", "certified_staff_share"): "slipping",
+    ("all", "campaign_roi"): "steady",
 }
 # Indicators whose "all customers" value is the sum of the segments' values;
-# the others take their mean.
+# the others take their mean, but for company-wide ones that have their own.
 ADDITIVE_CODES = {"won_revenue", "won_deals", "pipeline_value", "new_customers"}
+COMPANY_WIDE_CODES = {"training_hours", "certified_staff_share", "campaign_roi"}
 # Values that could not be obtained: (segment xml id or None for all
 # scorecards, indicator code, month) with month an offset from the current
 # month (0, -1, ...) or a calendar month ("m12" for December).
@@ -838,12 +555,17 @@ class CrmBscDemo(models.AbstractModel):
         for (key, name, industry, tag, channel, country, city, *_rest,
              missing, contact) in NEW_CUSTOMERS:  # fmt: skip
             slug = key.replace("_", "-")
+            email = (
+                f"info@{slug}.example.com"
+                if industry
+                else f"{key.replace('_', '.')}@example.com"
+            )
             vals = {
                 "name": name,
                 "is_company": bool(industry),
                 "city": city,
                 "country_id": countries[country].id,
-                "email": False if "email" in missing else f"info@{slug}.example.com",
+                "email": False if "email" in missing else email,
                 "phone": False
                 if "phone" in missing
                 else f"{PHONE_PREFIX[country]} {len(vals_list) * 7919 % 9000 + 1000}",
@@ -890,13 +612,15 @@ class CrmBscDemo(models.AbstractModel):
             for xml_id, profile in SEGMENT_PROFILES.items()
         }
         plans = []
-        for month in range(HISTORY_MONTHS):
+        for month in range(-LEAD_IN_MONTHS, HISTORY_MONTHS):
             month_start = first + relativedelta(months=month)
             month_end = min(month_start + relativedelta(months=1), now)
             factor = SEASON[month_start.month] * (1 + 0.02 * month)
             for partner, contact, (start, end, rate) in customers:
                 profile = profiles.get(partner.customer_segment_id)
-                if not profile or month < start or (end is not None and month > end):
+                if not profile or max(month, 0) < start:
+                    continue
+                if end is not None and month > end:
                     continue
                 count = _poisson(rng, rate * factor)
                 if end is not None and month == end:
@@ -912,8 +636,13 @@ class CrmBscDemo(models.AbstractModel):
                             outcome="lost", lost_reason="lost_reason_competitor"
                         )
                         plan["closed"] = min(created + timedelta(days=12), now)
-                    plans.append(plan)
-            for _index in range(_poisson(rng, 5 * factor)):
+                    if month >= 0 or (
+                        plan["outcome"] != "open" and plan["closed"] >= first
+                    ):
+                        plans.append(plan)
+            if month < 0:
+                continue
+            for _index in range(_poisson(rng, 4 * factor)):
                 created = self._demo_random_moment(rng, month_start, month_end)
                 plans.append(self._demo_plan_prospect(rng, created, now))
         plans.sort(key=lambda plan: plan["created"])
@@ -930,7 +659,9 @@ class CrmBscDemo(models.AbstractModel):
     def _demo_plan_customer_lead(self, rng, partner, contact, profile, created, now):
         cycle = rng.uniform(*profile["cycle"])
         won = rng.random() < profile["win"]
-        closed = created + timedelta(days=cycle * (1.0 if won else 0.6))
+        closed = created + timedelta(
+            days=cycle * (1.0 if won else rng.uniform(0.2, 1.0))
+        )
         channel = partner.preferred_channel_id.code
         if not channel or rng.random() < 0.4:
             channel = _weighted(rng, profile["channels"])
@@ -950,8 +681,20 @@ class CrmBscDemo(models.AbstractModel):
             "lost_reason": rng.choice(LOST_REASONS),
             "priority": rng.choice("0112233" if amount > 20000 else "001112"),
         }
-        if rng.random() < 0.1 or closed >= now:
+        if rng.random() < 0.18 or closed >= now:
             plan["outcome"] = "open"
+        if channel in INBOUND_CHANNELS and rng.random() < 0.5:
+            # came in as a lead, qualified into an opportunity a few days later
+            # (or dropped before that)
+            end = closed if plan["outcome"] != "open" else now
+            converted = created + timedelta(days=rng.uniform(0.5, 8))
+            plan["converted"] = converted if converted < end else False
+            if plan["outcome"] == "lost" and rng.random() < 0.4:
+                plan["converted"] = False
+            if plan["outcome"] == "won" and not plan["converted"]:
+                plan["converted"] = created + (closed - created) / 2
+            if not plan["converted"] and plan["outcome"] == "lost":
+                plan["lost_reason"] = "lost_reason_not_qualified"
         return plan
 
     def _demo_plan_prospect(self, rng, created, now):
@@ -960,7 +703,7 @@ class CrmBscDemo(models.AbstractModel):
         name = rng.choice(PROSPECT_NAMES)
         company = rng.choice(PROSPECT_COMPANIES)
         converted = rng.random() < 0.35
-        closed = created + timedelta(days=rng.uniform(2, 20 if converted else 10))
+        closed = created + timedelta(days=rng.uniform(2, 20 if converted else 40))
         plan = {
             "name": f"{company or name}: {rng.choice(PROSPECT_SUBJECTS)}",
             "partner": False,
@@ -988,7 +731,7 @@ class CrmBscDemo(models.AbstractModel):
             plan["converted"] = False
         return plan
 
-    def _demo_lead_vals(self, plan, stages, now):
+    def _demo_lead_vals(self, plan, stages):
         user = plan["user"]
         team = self._ref(USER_TEAMS[user.get_external_id()[user.id]])
         sources, mediums = CHANNEL_UTMS[plan["channel"]]
@@ -1007,6 +750,14 @@ class CrmBscDemo(models.AbstractModel):
             if mediums
             else False,
             "priority": plan["priority"],
+            "tag_ids": [
+                Command.set(
+                    [
+                        self._ref(LEAD_TAGS[index % len(LEAD_TAGS)]).id
+                        for index in {pick, pick // 3}
+                    ]
+                )
+            ],
             "date_deadline": (plan["created"] + timedelta(days=plan["cycle"])).date(),
         }
         if not plan["partner"]:
@@ -1055,7 +806,7 @@ class CrmBscDemo(models.AbstractModel):
                 plan["converted"] = min(
                     plan["created"] + timedelta(days=rng.uniform(1, 8)), now
                 )
-        vals_list = [self._demo_lead_vals(plan, stages, now) for plan in plans]
+        vals_list = [self._demo_lead_vals(plan, stages) for plan in plans]
         leads = self.env["crm.lead"].create(vals_list)
         self._name_xmlids(leads, "demo_lead", [f"{i:04d}" for i in range(len(leads))])
         return leads
@@ -1188,7 +939,7 @@ class CrmBscDemo(models.AbstractModel):
                     "res_id": lead.id,
                     "activity_type_id": types[kind].id,
                     "summary": summaries[kind],
-                    "date_deadline": today + timedelta(days=rng.randint(-12, 16)),
+                    "date_deadline": today + timedelta(days=rng.randint(-7, 21)),
                     "user_id": plan["user"].id,
                 }
             )
@@ -1198,8 +949,21 @@ class CrmBscDemo(models.AbstractModel):
     # Indicator values
     # ------------------------------------------------------------------
     @api.model
+    def _demo_compute_values(self):
+        """Compute the computed indicators of the active scorecards over the
+        demo year (every open period that has started), as the scheduled
+        action would, and forget the pending changes the demo history made."""
+        scorecards = self.env["crm.bsc.scorecard"].search([("state", "=", "active")])
+        periods = self.env["crm.bsc.period"].search(
+            [("state", "=", "open"), ("date_from", "<=", self._demo_today())]
+        )
+        written = scorecards._compute_values(periods)
+        self.env["crm.bsc.dirty"].search([]).unlink()
+        return written
+
+    @api.model
     def _demo_fill_values(self):
-        """A year of manual values for the lines of the active monthly
+        """A year of values for the manual lines of the active monthly
         scorecards; values that exist already are kept."""
         today = self._demo_today()
         periods = self.env["crm.bsc.period"].search(
@@ -1217,12 +981,12 @@ class CrmBscDemo(models.AbstractModel):
         figures = {}  # (scorecard, line, period): (value or None, note)
         for scorecard in scorecards.filtered("segment_id"):
             segment_key = segment_xmlids.get(scorecard.segment_id, scorecard.name)
-            for line in scorecard.line_ids:
+            for line in scorecard.line_ids.filtered(self._demo_is_manual):
                 series = self._demo_series(line, segment_key, periods)
                 for period, figure in zip(periods, series, strict=True):
                     figures[scorecard, line, period] = figure
         for scorecard in scorecards - scorecards.filtered("segment_id"):
-            for line in scorecard.line_ids:
+            for line in scorecard.line_ids.filtered(self._demo_is_manual):
                 series = self._demo_total_series(scorecard, line, periods, figures)
                 for period, figure in zip(periods, series, strict=True):
                     figures[scorecard, line, period] = figure
@@ -1251,6 +1015,9 @@ class CrmBscDemo(models.AbstractModel):
         self.env["crm.bsc.indicator.value"].create(vals_list)
         return len(vals_list)
 
+    def _demo_is_manual(self, line):
+        return line.indicator_id.computation == "manual"
+
     def _demo_value_vals(self, figures):
         vals_list = []
         for (scorecard, line, period), (value, note) in figures.items():
@@ -1272,7 +1039,7 @@ class CrmBscDemo(models.AbstractModel):
         """Per-channel values of a few indicators of the all-customers card."""
         vals_list = []
         for scorecard in scorecards - scorecards.filtered("segment_id"):
-            for line in scorecard.line_ids:
+            for line in scorecard.line_ids.filtered(self._demo_is_manual):
                 indicator = line.indicator_id
                 if indicator.code not in PER_CHANNEL_CODES:
                     continue
@@ -1306,6 +1073,8 @@ class CrmBscDemo(models.AbstractModel):
             rng, PROFILE_WEIGHTS
         )
         start, end, noise = PROFILES[profile]
+        mood = SEGMENT_MOOD.get(segment_key, 0.0)
+        start, end = start + mood, end + mood
         side = rng.choice((-1, 1))
         missing = self._demo_missing(segment_key, code, periods)
         series = []
@@ -1339,8 +1108,8 @@ class CrmBscDemo(models.AbstractModel):
             if ln.indicator_id == line.indicator_id and sc.template_id == scorecard
         ]
         parts = list(dict.fromkeys(parts))
-        if not parts:
-            return self._demo_series(line, scorecard.name, periods)
+        if not parts or code in COMPANY_WIDE_CODES:
+            return self._demo_series(line, "all", periods)
         series = []
         for period in periods:
             values = [figures[sc, ln, period] for sc, ln in parts]
@@ -1377,7 +1146,9 @@ class CrmBscDemo(models.AbstractModel):
         if unit == "percent":
             return round(min(max(value, 0.0), 100.0), 1)
         if unit == "count":
-            return float(round(value))
+            # a score (NPS) goes down to -100; counts of things stop at 0
+            floor = -100.0 if line.indicator_id.code == "nps" else 0.0
+            return float(round(max(value, floor)))
         if unit == "currency":
             return float(round(max(value, 0.0), -2))
         if unit == "ratio":

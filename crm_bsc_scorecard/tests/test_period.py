@@ -161,7 +161,9 @@ class TestPeriod(BscCommon):
         self.assertFalse(self._periods("month"))
 
     def test_end_before_start_is_refused(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+        with self.assertRefused(
+            ValidationError, f"end {self.y}-06-01 is before the start {self.y}-06-30"
+        ):
             self.Period.create(
                 {
                     "name": "Backwards",
@@ -169,6 +171,7 @@ class TestPeriod(BscCommon):
                     "date_to": date(self.y, 6, 1),
                 }
             )
+        self.assertFalse(self.Period.search([("name", "=", "Backwards")]))
 
     # ------------------------------------------------------------------
     # Closing

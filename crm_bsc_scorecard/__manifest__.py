@@ -34,6 +34,11 @@
         "wizard/crm_bsc_scorecard_compute_views.xml",
         "views/crm_bsc_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_bsc_scorecard/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/crm_bsc_demo.xml",
     ],

@@ -130,6 +130,24 @@ ensure_postgres() {
     return 1
 }
 
+# Makes sure a Chromium that Odoo's browser tests (tours) can drive is
+# installed: Debian's chromium package when none is found and this runs as root.
+ensure_chromium() {
+    local exe
+    for exe in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$exe" >/dev/null 2>&1 && return 0
+    done
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Chromium for the browser tests (Debian package chromium)."
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+            || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y -q chromium >/dev/null 2>&1; } \
+            && return 0
+    fi
+    warn "Chromium is not installed: the browser tests will be skipped."
+    return 0
+}
+
 db_exists() {
     [ "$(psql -X -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
 }

@@ -84,6 +84,7 @@ if [ "$run_tier2" = 1 ]; then
         if [ "$t2_failed" = 0 ]; then
             pip_requirements "$REPO_DIR/setup/requirements-test.txt"
             pip_requirements "$REPO_DIR/setup/requirements-odoo-test.txt"
+            ensure_chromium
             install_addon_python_deps
             ADDONS_PATH=$(addons_path)
             export CRM_BSC_ADDONS_PATH="$ADDONS_PATH"
@@ -113,7 +114,7 @@ if [ "$run_tier2" = 1 ]; then
             rm -f "$OUT_DIR/tier2.xml"
             "$ODOO_PYTHON" -m pytest -p no:cacheprovider -q \
                 --odoo-database="$TEST_DB" --odoo-addons-path="$ADDONS_PATH" \
-                --odoo-log-level=warn --junitxml="$OUT_DIR/tier2.xml" \
+                --odoo-log-level=warn --odoo-http --junitxml="$OUT_DIR/tier2.xml" \
                 crm_bsc_scorecard/tests crm_csf_planning/tests tests/integration \
                 "${pytest_args[@]}"
             rc=$?

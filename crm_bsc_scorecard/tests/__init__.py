@@ -9,3 +9,4 @@ from . import test_value
 from . import test_scorecard
 from . import test_security
 from . import test_multicompany
+from . import test_ui

@@ -16,6 +16,9 @@ LEAD_FIELDS = (
     "date_conversion",
     "type",
     "partner_id",
+    # the contact channel follows them
+    "medium_id",
+    "source_id",
     "user_id",
     "team_id",
     "customer_segment_id",
@@ -114,13 +117,30 @@ class CrmBscDirty(models.Model):
                 # a transaction moves the activity of its customer from its
                 # date onwards (active, retained and new customers)
                 yield company_id, "customers", min(closed), today
+            # the lead's activities take its segment, channel, team, company
+            deadlines = [d for d in snap.get("deadlines", []) if d]
+            if deadlines:
+                yield company_id, "activities", min(deadlines + [today]), today
+            # a customer with a lead counts in the data completeness of every
+            # period since its creation
+            customers = [d for d in snap.get("customers_created", []) if d]
+            if customers:
+                yield company_id, "completeness", min(customers), today
 
     @api.model
     def _lead_snapshot(self, leads):
         """{lead id: snapshot} of the fields that place a lead in periods."""
         snapshots = {}
-        for lead in leads:
+        for lead in leads.sudo():
+            customer = lead.partner_id.commercial_partner_id
             snapshots[lead.id] = {
+                "customer_id": customer.id,
+                "customers_created": [
+                    customer.create_date.date() if customer.create_date else None
+                ]
+                if customer
+                else [],
+                "deadlines": lead.activity_ids.mapped("date_deadline"),
                 "company_id": lead.company_id.id,
                 "create_date": lead.create_date and lead.create_date.date(),
                 "date_closed": [lead.date_closed and lead.date_closed.date()],
@@ -137,6 +157,11 @@ class CrmBscDirty(models.Model):
         for lead_id in set(before) | set(after):
             old, new = before.get(lead_id), after.get(lead_id)
             if old and new:
+                # the customers count elsewhere only when the lead moves
+                moved = (old["customer_id"], old["company_id"]) != (
+                    new["customer_id"],
+                    new["company_id"],
+                )
                 for company_id in {old["company_id"], new["company_id"]}:
                     merged.append(
                         {
@@ -144,6 +169,12 @@ class CrmBscDirty(models.Model):
                             "create_date": new["create_date"],
                             "date_closed": old["date_closed"] + new["date_closed"],
                             "date_opened": old["date_opened"] + new["date_opened"],
+                            "deadlines": old["deadlines"] + new["deadlines"],
+                            "customers_created": (
+                                old["customers_created"] + new["customers_created"]
+                                if moved
+                                else []
+                            ),
                         }
                     )
             else:

@@ -72,8 +72,11 @@ class CrmBscEngine(models.AbstractModel):
     @api.model
     def _grouped_select(self, base, measures, channels, users):
         """Wrap ``base`` (columns pid, seg, ch, u, t and the measure inputs)
-        in the grouping sets the scope needs."""
-        grouping = engine_tools.grouping_sets(channels, users)
+        in the grouping sets the scope needs (every combination of them
+        with the context key crm_bsc_combined_breakdowns, for compute_value)."""
+        grouping = engine_tools.grouping_sets(
+            channels, users, self.env.context.get("crm_bsc_combined_breakdowns")
+        )
         sets = SQL(", ").join(
             SQL(
                 "(%s)",
@@ -804,19 +807,28 @@ class CrmBscEngine(models.AbstractModel):
                 channel_ids,
                 users,
             )
-        if computation == "ratio":
-            return engine_tools.ratio_results(
-                results[indicator.ratio_numerator_id],
-                results[indicator.ratio_denominator_id],
-                indicator.ratio_scale or 1.0,
-            )
-        if computation == "formula":
-            try:
-                parsed = formula_tools.parse(indicator.formula or "")
-            except formula_tools.FormulaError as error:
-                return self._error_results(keys, error)
-            by_code = {dep.code: results[dep] for dep in indicator._dependencies()}
-            out = engine_tools.formula_results(parsed, by_code)
+        if computation in ("ratio", "formula"):
+            if computation == "ratio":
+                out = engine_tools.ratio_results(
+                    results[indicator.ratio_numerator_id],
+                    results[indicator.ratio_denominator_id],
+                    indicator.ratio_scale or 1.0,
+                )
+            else:
+                try:
+                    parsed = formula_tools.parse(indicator.formula or "")
+                except formula_tools.FormulaError as error:
+                    return self._error_results(keys, error)
+                by_code = {dep.code: results[dep] for dep in indicator._dependencies()}
+                out = engine_tools.formula_results(parsed, by_code)
+            # what it reads may be kept per more channels or per salesperson:
+            # keep only the keys of this indicator's own breakdowns
+            out = {
+                key: result
+                for key, result in out.items()
+                if key in scope.extra_keys
+                or engine_tools.wanted(key, scope.segment_ids, channel_ids, users)
+            }
             for key in keys:
                 out.setdefault(key, (None, engine_tools.MISSING))
             return out

@@ -567,7 +567,11 @@ class CrmBscIndicator(models.Model):
         or None and the reason there is no value. Uses the current company.
         """
         self.ensure_one()
-        engine = self.env["crm.bsc.engine"]
+        # a channel with a salesperson (say) is no stored breakdown: group by
+        # every combination of the dimensions asked for
+        engine = self.env["crm.bsc.engine"].with_context(
+            crm_bsc_combined_breakdowns=True
+        )
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
         period = self.env["crm.bsc.period"].search(

@@ -591,11 +591,13 @@ class CrmBscScorecard(models.Model):
             )
             for period_ids, indicators in by_periods.items():
                 touched = Period.browse(period_ids)
+                # the channels and breakdowns of all the group's indicators:
+                # what a ratio reads is kept with the ratio's channels too
                 scope = engine.with_company(company)._scope(
                     company,
                     [(p.id, p.date_from, p.date_to) for p in touched],
                     segment_ids,
-                    indicators,
+                    group.line_ids.indicator_id,
                 )
                 results = engine.with_company(company)._compute(scope, indicators)
                 written += engine._store(scope, period_type, results, list(indicators))

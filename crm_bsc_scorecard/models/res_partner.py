@@ -57,4 +57,16 @@ class ResPartner(models.Model):
                 ranges.append((company_id, "completeness", start, today))
                 if segment_changed:
                     ranges.append((company_id, "customers", start, today))
-        self.env["crm.bsc.dirty"].sudo()._record(ranges)
+        Dirty = self.env["crm.bsc.dirty"].sudo()
+        if segment_changed:
+            # the open leads of these customers (and the closed ones without a
+            # segment) take the new segment, with their activities: not
+            # through crm.lead.write, so their dates are recorded here
+            leads = (
+                self.env["crm.lead"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("partner_id", "child_of", self.commercial_partner_id.ids)])
+            )
+            ranges += Dirty._lead_ranges(Dirty._lead_snapshot(leads).values())
+        Dirty._record(ranges)

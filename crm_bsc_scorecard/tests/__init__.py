@@ -10,3 +10,9 @@ from . import test_scorecard
 from . import test_security
 from . import test_multicompany
 from . import test_ui
+from . import test_engine_builtins
+from . import test_engine_methods
+from . import test_engine_storage
+from . import test_engine_cron
+from . import test_engine_incremental
+from . import test_engine_orm_equivalence

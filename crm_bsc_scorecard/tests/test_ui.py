@@ -34,7 +34,9 @@ class TestScorecardUi(HttpCase):
                 "name": "Tour Scorecard",
                 "state": "active",
                 "line_ids": [
-                    fields.Command.create({"indicator_id": indicator.id, "target": 90.0})
+                    fields.Command.create(
+                        {"indicator_id": indicator.id, "target": 90.0}
+                    )
                 ],
             }
         )

@@ -14,6 +14,8 @@ dimension means "all". A *result* is (value, reason): a float and None, or
 None and the reason there is no value.
 """
 
+import itertools
+
 from . import formula as formula_tools
 
 DIMENSIONS = ("seg", "ch", "u", "t")
@@ -165,9 +167,22 @@ def family_of(code, transaction_source="opportunities"):
     return BUILTIN_RULES[code][0]
 
 
-def grouping_sets(channels, users):
+def grouping_sets(channels, users, combined=False):
     """The grouping sets a family query needs, as tuples of dimension names
-    (the period is always grouped too)."""
+    (the period is always grouped too).
+
+    Values are kept per segment and one of channel, salesperson or team;
+    ``combined`` adds every combination of the dimensions asked for (a
+    channel with a salesperson, say), for a value computed on demand.
+    """
+    if combined:
+        dims = (("ch",) if channels else ()) + (("u", "t") if users else ())
+        return [
+            prefix + combo
+            for size in range(len(dims) + 1)
+            for combo in itertools.combinations(dims, size)
+            for prefix in ((), ("seg",))
+        ]
     sets = [(), ("seg",)]
     if channels:
         sets += [("ch",), ("seg", "ch")]

@@ -1,0 +1,279 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The incremental recompute stores the same values as a full recompute
+after changes made through the ORM: leads written, won, lost, created and
+deleted, activities, messages, a customer's segment."""
+
+import datetime
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .engine_common import EngineCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEngineIncremental(EngineCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the recent months, where the changes made now land
+        today = fields.Date.context_today(cls.env["crm.bsc.period"])
+        Period = cls.env["crm.bsc.period"]
+        Period._generate("month", today - datetime.timedelta(days=62), today)
+        Period._generate("quarter", today - datetime.timedelta(days=62), today)
+        # a ratio watching the phone reads two built-ins that watch no
+        # channel: they are computed (and kept) by phone for it
+        (cls.ind["won_deals"] | cls.ind["new_leads"]).channel_ids = [(5, 0, 0)]
+        cls.ratio = cls._indicator(
+            "eng_inc_ratio",
+            computation="ratio",
+            ratio_numerator_id=cls.ind["won_deals"].id,
+            ratio_denominator_id=cls.ind["new_leads"].id,
+            ratio_scale=100.0,
+            channel_ids=[(6, 0, cls.phone.ids)],
+        )
+        cls.formula = cls._indicator(
+            "eng_inc_formula",
+            computation="formula",
+            formula="eng_pipeline_value - eng_won_revenue + eng_data_completeness",
+        )
+        cls.sc_a.line_ids = [
+            (0, 0, {"indicator_id": cls.ratio.id, "target": 10.0}),
+            (0, 0, {"indicator_id": cls.formula.id, "target": 10.0}),
+        ]
+
+    def snapshot(self):
+        """Every value of the two companies: {key: (has value, value, note)}."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT indicator_id, period_id, company_id, segment_id, channel_id,
+                       user_id, team_id, has_value, round(value::numeric, 6), note
+                  FROM crm_bsc_indicator_value
+                 WHERE company_id = ANY(%s)
+                """,
+                (self.company_a | self.company_b).ids,
+            )
+        )
+        return {tuple(row[:7]): tuple(row[7:]) for row in self.env.cr.fetchall()}
+
+    def full(self):
+        self.scorecards._compute_values()
+        return self.snapshot()
+
+    def assertIncrementalIsFull(self, change):
+        """Compute everything, apply ``change``, recompute incrementally,
+        then fully: both store the same values, and the change moved some."""
+        before = self.full()
+        self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty"))
+        change()
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
+        self.assertTrue(self.env.cr.fetchone()[0], "the change left no trace")
+        self.scorecards._compute_values_incremental()
+        incremental = self.snapshot()
+        self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        full = self.full()
+        self.assertNotEqual(before, full, "the change moved no value")
+        names = {i.id: i.code for i in self.env["crm.bsc.indicator"].search([])}
+        differences = sorted(
+            (
+                (names.get(key[0]), key, incremental.get(key), full.get(key))
+                for key in set(incremental) | set(full)
+                if incremental.get(key) != full.get(key)
+            ),
+            key=str,
+        )
+        self.assertFalse(
+            differences,
+            "incremental and full recompute differ (code, key, incremental, "
+            "full):\n" + "\n".join(map(str, differences[:30])),
+        )
+        return before, full
+
+    def test_first_change_wakes_the_scheduled_action(self):
+        cron = self.env.ref("crm_bsc_scorecard.ir_cron_apply_changes")
+        Trigger = self.env["ir.cron.trigger"]
+        self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty"))
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        self.o1.expected_revenue = 1500
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        # further changes wait for the same run
+        self.o2.expected_revenue = 5500
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        self.env["crm.bsc.scorecard"]._cron_compute_values_incremental()
+        self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        # Feb on: O1 (20 %) 1500 + O2 (50 %) 5500 open, weighted 300 + 2750
+        value = self.env["crm.bsc.indicator.value"].search(
+            [
+                ("indicator_id", "=", self.ind["weighted_pipeline"].id),
+                ("period_id", "=", self.mar.id),
+                ("company_id", "=", self.company_a.id),
+                ("segment_id", "=", False),
+                ("channel_id", "=", False),
+                ("user_id", "=", False),
+                ("team_id", "=", False),
+            ]
+        )
+        self.assertEqual(value.value, 3050.0)
+
+    # ------------------------------------------------------------------
+    # Leads
+    # ------------------------------------------------------------------
+    def test_lead_won_now(self):
+        # C5 gets its first transaction: new and active this month
+        self.assertIncrementalIsFull(lambda: self.o1.action_set_won())
+
+    def test_lead_lost_now(self):
+        self.assertIncrementalIsFull(lambda: self.o2.action_set_lost())
+
+    def test_lead_reopened(self):
+        def change():
+            self.l2.action_unarchive()
+            self.l2.write({"probability": 30, "stage_id": self.stage_new.id})
+
+        self.assertIncrementalIsFull(change)
+
+    def test_lead_values_and_dates_written(self):
+        def change():
+            self.t5.expected_revenue = 450
+            # T4 moves from February to April
+            self.t4.date_closed = fields.Datetime.to_datetime("2005-04-03 10:00:00")
+            self.o1.probability = 60
+            self.t6.user_id = self.u1
+
+        self.assertIncrementalIsFull(change)
+
+    def test_lead_converted(self):
+        self.assertIncrementalIsFull(
+            lambda: self.ld1.convert_opportunity(self.ld1.partner_id)
+        )
+
+    def test_lead_created(self):
+        def change():
+            self._lead(
+                "Eng new today",
+                self.c3,
+                company_id=self.company_a.id,
+                expected_revenue=900,
+                probability=40,
+                user_id=self.u1.id,
+                team_id=self.team_a.id,
+                medium_id=self.medium_phone.id,
+            )
+            won = self._lead(
+                "Eng won today",
+                self.c2,
+                company_id=self.company_b.id,
+                expected_revenue=300,
+                user_id=self.u2.id,
+            )
+            won.action_set_won()
+
+        self.assertIncrementalIsFull(change)
+
+    def test_lead_of_a_new_customer_created(self):
+        """A first lead of a customer makes it count in the data
+        completeness of every period since the customer's creation."""
+
+        def change():
+            self._lead(
+                "Eng first lead of C8",
+                self.c8,
+                company_id=self.company_a.id,
+                user_id=self.u1.id,
+            )
+
+        self.assertIncrementalIsFull(change)
+
+    def test_lead_moved_to_another_customer(self):
+        # C8 (complete, no lead) takes LD1 from C4
+        self.assertIncrementalIsFull(lambda: self.ld1.write({"partner_id": self.c8.id}))
+
+    def test_lead_channel_changed_through_its_medium(self):
+        self.assertIncrementalIsFull(
+            lambda: self.o1.write({"medium_id": self.medium_email.id})
+        )
+
+    def test_lead_moved_to_another_company(self):
+        self.assertIncrementalIsFull(
+            lambda: self.t5.write({"company_id": self.company_b.id, "team_id": False})
+        )
+
+    def test_lead_deleted(self):
+        self.assertIncrementalIsFull(lambda: self.t6.unlink())
+
+    # ------------------------------------------------------------------
+    # Activities, messages, customers
+    # ------------------------------------------------------------------
+    def test_activities(self):
+        def change():
+            self._activity(self.t5, self.u2, "2005-03-01")
+            self.act3.date_deadline = datetime.date(2005, 5, 2)
+            self.act1.action_feedback(feedback="done")
+
+        self.assertIncrementalIsFull(change)
+
+    def test_message_answers_a_lead(self):
+        def change():
+            self.ld1.message_post(
+                body="Hello",
+                author_id=self.u2.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+        self.assertIncrementalIsFull(change)
+
+    def test_customer_segment_changed(self):
+        """C1 moves to Wholesale: its open lead O2 (and O2's activities)
+        follows, its won leads keep Retail; C5 gets a segment that its lost
+        lead L1, closed without one, takes."""
+
+        def change():
+            self.c1.customer_segment_id = self.wholesale
+            self.c5.customer_segment_id = self.retail
+
+        before, after = self.assertIncrementalIsFull(change)
+        self.assertNotEqual(before, after)
+        self.assertEqual(self.o2.customer_segment_id, self.wholesale)
+        self.assertEqual(self.t4.customer_segment_id, self.retail)
+
+    def test_contact_moved_to_another_customer(self):
+        """P1, through whom C1 won T1, joins C4: T1 is C4's transaction now."""
+        self.assertIncrementalIsFull(lambda: self.p1.write({"parent_id": self.c4.id}))
+
+    def test_customer_data_changed(self):
+        def change():
+            self.c3.write(
+                {"phone": "+1 555 0303", "preferred_channel_id": self.phone.id}
+            )
+
+        self.assertIncrementalIsFull(change)
+
+    def test_changes_of_several_families_at_once(self):
+        """Families touching different periods: the ratio that reads two of
+        them (and watches the phone) and what it reads stay as a full
+        recompute leaves them."""
+
+        def change():
+            self.o1.action_set_won()
+            self.t3.message_post(
+                body="Later",
+                author_id=self.u1.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            self._activity(self.o2, self.u1, "2005-02-20")
+            self.c7.customer_segment_id = self.retail
+
+        self.assertIncrementalIsFull(change)

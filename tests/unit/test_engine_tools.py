@@ -1,0 +1,335 @@
+"""The database-free half of the indicator engine (tools/engine.py): row
+decoding with grouping masks, the keys to fill, empty results, ratios and
+formulas over other indicators' results."""
+
+import pytest
+
+from conftest import load_pure_module
+
+engine = load_pure_module("crm_bsc_scorecard", "tools/engine.py")
+formula = load_pure_module("crm_bsc_scorecard", "tools/formula.py")
+
+ALL = 15  # GROUPING mask: seg 8 + ch 4 + u 2 + t 1, every dimension "all"
+SEG = 8
+CH = 4
+U = 2
+T = 1
+
+
+def mask(*grouped):
+    """The mask of a row grouped by these dimensions (others aggregated)."""
+    bits = {"seg": SEG, "ch": CH, "u": U, "t": T}
+    return ALL - sum(bits[name] for name in grouped)
+
+
+# --- decode_rows -----------------------------------------------------------
+
+
+def test_decode_rows_keys_follow_the_mask():
+    rows = [
+        # period 1, every dimension aggregated
+        (1, None, None, None, None, mask(), 5, 100.0),
+        # by segment 7
+        (1, 7, None, None, None, mask("seg"), 2, 40.0),
+        # by channel 3 (the segment column holds a value the mask ignores)
+        (1, 99, 3, None, None, mask("ch"), 1, 10.0),
+        # by segment and channel
+        (1, 7, 3, None, None, mask("seg", "ch"), 1, 10.0),
+        # by salesperson 11, by team 21, by segment and team
+        (1, None, None, 11, None, mask("u"), 4, 90.0),
+        (1, None, None, None, 21, mask("t"), 3, 60.0),
+        (1, 7, None, None, 21, mask("seg", "t"), 2, 40.0),
+        (2, None, None, None, None, mask(), 0, None),
+    ]
+    table = engine.decode_rows(rows, ("count", "amount"))
+    assert table == {
+        (1, None, None, None, None): {"count": 5.0, "amount": 100.0},
+        (1, 7, None, None, None): {"count": 2.0, "amount": 40.0},
+        (1, None, 3, None, None): {"count": 1.0, "amount": 10.0},
+        (1, 7, 3, None, None): {"count": 1.0, "amount": 10.0},
+        (1, None, None, 11, None): {"count": 4.0, "amount": 90.0},
+        (1, None, None, None, 21): {"count": 3.0, "amount": 60.0},
+        (1, 7, None, None, 21): {"count": 2.0, "amount": 40.0},
+        # a NULL measure (a sum over nothing) is 0
+        (2, None, None, None, None): {"count": 0.0, "amount": 0.0},
+    }
+    assert all(isinstance(v, float) for m in table.values() for v in m.values())
+
+
+def test_decode_rows_drops_a_grouped_dimension_that_is_null():
+    """Unsegmented leads form a group of their own: it has no key (they
+    still count in "all")."""
+    rows = [
+        (1, None, None, None, None, mask("seg"), 3),
+        (1, 7, None, None, None, mask("seg"), 2),
+        (1, 7, None, None, None, mask("seg", "ch"), 2),  # channel NULL
+        (1, None, None, None, None, mask(), 5),
+    ]
+    assert engine.decode_rows(rows, ("n",)) == {
+        (1, 7, None, None, None): {"n": 2.0},
+        (1, None, None, None, None): {"n": 5.0},
+    }
+
+
+def test_decode_rows_merges_measures_into_a_given_table():
+    """Families made of several queries (active, retained, new customers)
+    add their measures to the same keys."""
+    table = engine.decode_rows([(1, None, None, None, None, ALL, 4)], ("active",))
+    engine.decode_rows(
+        [(1, None, None, None, None, ALL, 3, 2)], ("cohort", "kept"), table
+    )
+    engine.decode_rows([(1, 7, None, None, None, mask("seg"), 1)], ("new",), table)
+    assert table == {
+        (1, None, None, None, None): {"active": 4.0, "cohort": 3.0, "kept": 2.0},
+        (1, 7, None, None, None): {"new": 1.0},
+    }
+
+
+def test_decode_rows_of_nothing():
+    assert engine.decode_rows([], ("n",)) == {}
+
+
+# --- grouping sets, keys -----------------------------------------------------
+
+
+def test_grouping_sets():
+    assert engine.grouping_sets(False, False) == [(), ("seg",)]
+    assert engine.grouping_sets(True, False) == [(), ("seg",), ("ch",), ("seg", "ch")]
+    assert engine.grouping_sets(False, True) == [
+        (),
+        ("seg",),
+        ("u",),
+        ("seg", "u"),
+        ("t",),
+        ("seg", "t"),
+    ]
+    # stored values never combine a channel with a salesperson or a team
+    both = engine.grouping_sets(True, True)
+    assert len(both) == 8
+    assert not [s for s in both if len(set(s) - {"seg"}) > 1]
+
+
+def test_combined_grouping_sets():
+    """For one value computed on demand: every combination, with and
+    without the segment."""
+    sets = engine.grouping_sets(True, True, combined=True)
+    # 2 ** 3 combinations of ch, u, t, each with and without seg
+    assert len(sets) == 16 == len(set(sets))
+    assert ("ch", "u") in sets
+    assert ("seg", "ch", "u", "t") in sets
+    assert engine.grouping_sets(False, False, combined=True) == [(), ("seg",)]
+    assert sorted(engine.grouping_sets(True, False, combined=True)) == sorted(
+        [(), ("seg",), ("ch",), ("seg", "ch")]
+    )
+
+
+def test_required_keys():
+    # 2 periods * 2 segments (None: all customers) * (total + 2 channels)
+    keys = engine.required_keys([1, 2], [None, 7], [3, 4])
+    assert len(keys) == 2 * 2 * 3
+    assert (1, None, None, None, None) in keys
+    assert (2, 7, 4, None, None) in keys
+    # no salesperson or team key is required
+    assert all(key[3] is None and key[4] is None for key in keys)
+    assert engine.required_keys([1], [None], []) == [(1, None, None, None, None)]
+    assert engine.required_keys([], [None], [3]) == []
+
+
+def test_wanted():
+    assert engine.wanted((1, None, None, None, None), [None], [], False)
+    assert engine.wanted((1, 7, 3, None, None), [None, 7], [3], False)
+    # a segment no scorecard of the group follows
+    assert not engine.wanted((1, 8, None, None, None), [None, 7], [], False)
+    # a channel not watched
+    assert not engine.wanted((1, None, 4, None, None), [None], [3], False)
+    # salesperson and team keys only with the breakdown
+    assert not engine.wanted((1, None, None, 11, None), [None], [], False)
+    assert not engine.wanted((1, None, None, None, 21), [None], [], False)
+    assert engine.wanted((1, None, None, 11, None), [None], [], True)
+
+
+# --- results of built-ins ----------------------------------------------------
+
+
+def test_builtin_results_of_keys_without_rows():
+    """A count with no row is 0; a rate or an average has no value."""
+    keys = engine.required_keys([1], [None, 7], [3])
+    table = {}
+    won = engine.builtin_results("won_deals", table, keys, [None, 7], [3], False)
+    assert won == dict.fromkeys(keys, (0.0, None))
+    rate = engine.builtin_results("win_rate", table, keys, [None, 7], [3], False)
+    assert rate == dict.fromkeys(keys, (None, engine.NO_BASE))
+    for code in ("avg_deal_size", "sales_cycle_days", "retention_rate", "churn_rate"):
+        results = engine.builtin_results(code, table, keys, [None], [], False)
+        assert set(results.values()) == {(None, engine.NO_BASE)}, code
+
+
+def test_builtin_results_combine_measures():
+    key = (1, None, None, None, None)
+    table = {
+        key: {
+            "won_count": 3.0,
+            "won_amount": 900.0,
+            "cycle_days": 45.0,
+            "lost_count": 1.0,
+        }
+    }
+
+    def result(code):
+        return engine.builtin_results(code, table, [key], [None], [], False)[key]
+
+    assert result("won_deals") == (3.0, None)
+    assert result("won_revenue") == (900.0, None)
+    assert result("avg_deal_size") == (300.0, None)  # 900 / 3
+    assert result("sales_cycle_days") == (15.0, None)  # 45 / 3
+    assert result("win_rate") == (75.0, None)  # 3 / (3 + 1)
+    assert result("lost_rate") == (25.0, None)  # 1 / 4
+
+
+def test_retention_and_churn():
+    keys = [(p, None, None, None, None) for p in (1, 2, 3)]
+    table = {
+        keys[0]: {"cohort_count": 3.0, "retained_count": 2.0, "active_count": 4.0},
+        # kept nobody: 0 % retention, 100 % churn (values, not "no data")
+        keys[1]: {"cohort_count": 2.0, "retained_count": 0.0},
+        # active customers but nobody at the start: no retention, no churn
+        keys[2]: {"active_count": 1.0, "new_count": 1.0},
+    }
+    retention = engine.builtin_results("retention_rate", table, keys, [None], [], False)
+    churn = engine.builtin_results("churn_rate", table, keys, [None], [], False)
+    assert retention[keys[0]][0] == pytest.approx(200 / 3)
+    assert churn[keys[0]][0] == pytest.approx(100 / 3)
+    assert retention[keys[1]] == (0.0, None)
+    assert churn[keys[1]] == (100.0, None)
+    assert retention[keys[2]] == (None, engine.NO_BASE)
+    assert churn[keys[2]] == (None, engine.NO_BASE)
+    # the measures a key lacks are 0: active and new customers of period 2
+    active = engine.builtin_results("active_customers", table, keys, [None], [], False)
+    assert active[keys[1]] == (0.0, None)
+    assert active[keys[2]] == (1.0, None)
+
+
+def test_builtin_results_keep_only_what_was_asked():
+    table = {
+        (1, None, None, None, None): {"created_count": 5.0},
+        (1, 8, None, None, None): {"created_count": 2.0},  # segment not asked
+        (1, None, 4, None, None): {"created_count": 1.0},  # channel not watched
+        (1, None, 3, None, None): {"created_count": 4.0},
+        (1, None, None, 11, None): {"created_count": 3.0},  # no breakdown
+    }
+    keys = engine.required_keys([1], [None], [3])
+    results = engine.builtin_results("new_leads", table, keys, [None], [3], False)
+    assert results == {
+        (1, None, None, None, None): (5.0, None),
+        (1, None, 3, None, None): (4.0, None),
+    }
+    with_users = engine.builtin_results("new_leads", table, keys, [None], [3], True)
+    assert with_users[(1, None, None, 11, None)] == (3.0, None)
+
+
+def test_aggregate_rule():
+    key = (1, None, None, None, None)
+    for measure, empty in (
+        ("count", (0.0, None)),
+        ("count_distinct", (0.0, None)),
+        ("sum", (0.0, None)),
+        ("avg", (None, engine.NO_BASE)),
+        ("min", (None, engine.NO_BASE)),
+        ("max", (None, engine.NO_BASE)),
+    ):
+        rule = engine.aggregate_rule(measure)
+        assert engine.rule_results(rule, {}, [key], [None], [], False) == {key: empty}
+        table = {key: {"agg": 7.5}}
+        assert engine.rule_results(rule, table, [key], [None], [], False) == {
+            key: (7.5, None)
+        }
+
+
+def test_a_rule_that_fails_gives_an_error_value():
+    key = (1, None, None, None, None)
+    rule = ("x", ("n",), lambda m: (1 / m["n"], None), engine.EMPTY_NONE)
+    results = engine.rule_results(rule, {key: {"n": 0.0}}, [key], [None], [], False)
+    assert results == {key: (None, engine.ERROR)}
+
+
+def test_family_of():
+    assert engine.family_of("won_deals") == "closed"
+    assert engine.family_of("won_deals", "sale_orders") == "orders"
+    assert engine.family_of("avg_deal_size", "sale_orders") == "orders"
+    # win rate reads opportunities whatever the transactions are
+    assert engine.family_of("win_rate", "sale_orders") == "closed"
+    assert engine.family_of("active_customers", "sale_orders") == "customers"
+    assert engine.family_of("data_completeness") == "completeness"
+
+
+# --- ratio and formula ---------------------------------------------------------
+
+K1 = (1, None, None, None, None)
+K2 = (2, None, None, None, None)
+K3 = (3, None, None, None, None)
+K4 = (4, None, None, None, None)
+K5 = (5, None, None, None, None)
+
+
+def test_ratio_results():
+    numerator = {
+        K1: (50.0, None),
+        K2: (10.0, None),
+        K3: (None, engine.NO_BASE),
+        K4: (3.0, None),
+        K5: (0.0, None),
+    }
+    denominator = {
+        K1: (200.0, None),
+        K2: (0.0, None),
+        K3: (4.0, None),
+        K4: (None, "late"),
+        K5: (8.0, None),
+    }
+    results = engine.ratio_results(numerator, denominator, 100.0)
+    assert results == {
+        K1: (25.0, None),  # 100 * 50 / 200
+        K2: (None, engine.DIVISION_BY_ZERO),
+        K3: (None, engine.NO_BASE),  # the reason of the missing side
+        K4: (None, "late"),
+        K5: (0.0, None),
+    }
+
+
+def test_ratio_of_keys_one_side_lacks():
+    results = engine.ratio_results({K1: (1.0, None)}, {K2: (2.0, None)})
+    assert results == {K1: (None, engine.MISSING), K2: (None, engine.MISSING)}
+    assert engine.ratio_results({}, {}) == {}
+
+
+def test_formula_results():
+    parsed = formula.parse("won / max(deals, 1) + bonus")
+    dependencies = {
+        "won": {K1: (900.0, None), K2: (0.0, None), K3: (None, engine.NO_BASE)},
+        "deals": {K1: (3.0, None), K2: (0.0, None), K3: (0.0, None)},
+        "bonus": {K1: (1.0, None), K2: (2.0, None), K3: (0.0, None), K4: (5.0, None)},
+    }
+    results = engine.formula_results(parsed, dependencies)
+    assert results == {
+        K1: (301.0, None),  # 900 / 3 + 1
+        K2: (2.0, None),  # 0 / max(0, 1) + 2
+        K3: (None, formula.REASON_MISSING),  # won has no value
+        K4: (None, formula.REASON_MISSING),  # won and deals have no key
+    }
+
+
+def test_formula_results_division_by_zero_and_untaken_branch():
+    parsed = formula.parse("won / deals if deals > 0 else -1")
+    dependencies = {
+        "won": {K1: (None, engine.NO_BASE), K2: (6.0, None)},
+        "deals": {K1: (0.0, None), K2: (3.0, None)},
+    }
+    # K1: the branch that reads "won" is not taken
+    assert engine.formula_results(parsed, dependencies) == {
+        K1: (-1.0, None),
+        K2: (2.0, None),
+    }
+    strict = formula.parse("won / deals")
+    assert engine.formula_results(
+        strict, {"won": {K1: (1.0, None)}, "deals": {K1: (0.0, None)}}
+    ) == {K1: (None, formula.REASON_DIVISION_BY_ZERO)}

@@ -26,6 +26,14 @@ as UTC dates; only the leads of the computing company count):
   transaction for "new").
 """
 
+
+def _(source):
+    """Mark a text for translation: Odoo's extractor collects the texts of
+    ``_()`` calls in the addon's Python files, and the model translates them
+    when it shows them (this module imports nothing from Odoo)."""
+    return source
+
+
 TRANSACTIONS = "transactions"
 LEADS = "leads"
 ACTIVITIES = "activities"
@@ -35,157 +43,158 @@ MESSAGES = "messages"
 # code: (name, unit, direction, perspective kind, metric level, reads, description)
 BUILTINS = {
     "new_customers": (
-        "New customers",
+        _("New customers"),
         "count",
         "higher",
         "customer",
         "customer",
         (TRANSACTIONS,),
-        "Customers whose first transaction ever falls in the period.",
+        _("Customers whose first transaction ever falls in the period."),
     ),
     "active_customers": (
-        "Active customers",
+        _("Active customers"),
         "count",
         "higher",
         "customer",
         "customer",
         (TRANSACTIONS,),
-        (
-            "Customers with a transaction in the activity window that ends on the "
-            "last day of the period."
+        _(
+            "Customers with a transaction in the activity window that ends on "
+            "the last day of the period."
         ),
     ),
     "retention_rate": (
-        "Customer retention rate",
+        _("Customer retention rate"),
         "percent",
         "higher",
         "customer",
         "customer",
         (TRANSACTIONS,),
-        (
-            "Of the customers active the day before the period starts, the share "
-            "still active on its last day. No customers at the start: no value."
+        _(
+            "Of the customers active the day before the period starts, the "
+            "share still active on its last day. No customers at the start: no "
+            "value."
         ),
     ),
     "churn_rate": (
-        "Customer churn rate",
+        _("Customer churn rate"),
         "percent",
         "lower",
         "customer",
         "customer",
         (TRANSACTIONS,),
-        (
-            "100 % minus the retention rate: the share of the customers active the "
-            "day before the period that are no longer active at its end."
+        _(
+            "100 % minus the retention rate: the share of the customers active "
+            "the day before the period that are no longer active at its end."
         ),
     ),
     "won_revenue": (
-        "Won revenue",
+        _("Won revenue"),
         "currency",
         "higher",
         "financial",
         "operational",
         (TRANSACTIONS,),
-        "Sum of the expected revenue of the opportunities won in the period.",
+        _("Sum of the expected revenue of the opportunities won in the period."),
     ),
     "won_deals": (
-        "Won deals",
+        _("Won deals"),
         "count",
         "higher",
         "financial",
         "operational",
         (TRANSACTIONS,),
-        "Number of opportunities won in the period.",
+        _("Number of opportunities won in the period."),
     ),
     "avg_deal_size": (
-        "Average deal size",
+        _("Average deal size"),
         "currency",
         "higher",
         "financial",
         "operational",
         (TRANSACTIONS,),
-        "Won revenue divided by won deals in the period.",
+        _("Won revenue divided by won deals in the period."),
     ),
     "win_rate": (
-        "Win rate",
+        _("Win rate"),
         "percent",
         "higher",
         "internal",
         "process",
         (LEADS,),
-        "Opportunities won in the period, as a share of those won or lost in it.",
+        _("Opportunities won in the period, as a share of those won or lost in it."),
     ),
     "lost_rate": (
-        "Lost rate",
+        _("Lost rate"),
         "percent",
         "lower",
         "internal",
         "process",
         (LEADS,),
-        "Opportunities lost in the period, as a share of those won or lost in it.",
+        _("Opportunities lost in the period, as a share of those won or lost in it."),
     ),
     "pipeline_value": (
-        "Pipeline value",
+        _("Pipeline value"),
         "currency",
         "higher",
         "financial",
         "operational",
         (LEADS,),
-        (
+        _(
             "Expected revenue of the opportunities open on the last day of the "
             "period: converted by then and not yet won or lost."
         ),
     ),
     "weighted_pipeline": (
-        "Weighted pipeline",
+        _("Weighted pipeline"),
         "currency",
         "higher",
         "financial",
         "operational",
         (LEADS,),
-        (
-            "Expected revenue times probability of the opportunities open on the "
-            "last day of the period."
+        _(
+            "Expected revenue times probability of the opportunities open on "
+            "the last day of the period."
         ),
     ),
     "sales_cycle_days": (
-        "Sales cycle",
+        _("Sales cycle"),
         "days",
         "lower",
         "internal",
         "process",
         (TRANSACTIONS,),
-        (
-            "Average number of days from creation to closing of the opportunities "
-            "won in the period."
+        _(
+            "Average number of days from creation to closing of the "
+            "opportunities won in the period."
         ),
     ),
     "new_leads": (
-        "New leads",
+        _("New leads"),
         "count",
         "higher",
         "internal",
         "process",
         (LEADS,),
-        "Leads and opportunities created in the period, archived ones included.",
+        _("Leads and opportunities created in the period, archived ones included."),
     ),
     "lead_conversion_rate": (
-        "Lead conversion rate",
+        _("Lead conversion rate"),
         "percent",
         "higher",
         "internal",
         "process",
         (LEADS,),
-        "Of the leads created in the period, the share converted to an opportunity.",
+        _("Of the leads created in the period, the share converted to an opportunity."),
     ),
     "first_response_hours": (
-        "First response time",
+        _("First response time"),
         "hours",
         "lower",
         "internal",
         "process",
         (LEADS, MESSAGES),
-        (
+        _(
             "Average hours from the creation of a lead created in the period to "
             "its first response: the first activity done on it or the first "
             "message sent on it by an internal user. Leads not yet answered do "
@@ -193,25 +202,25 @@ BUILTINS = {
         ),
     ),
     "overdue_activity_share": (
-        "Overdue activities",
+        _("Overdue activities"),
         "percent",
         "lower",
         "internal",
         "process",
         (ACTIVITIES,),
-        (
+        _(
             "Of the open activities on leads due by the end of the period, the "
             "share already overdue (due before that end and before today)."
         ),
     ),
     "data_completeness": (
-        "Customer data completeness",
+        _("Customer data completeness"),
         "percent",
         "higher",
         "learning",
         "infrastructure",
         (CUSTOMERS,),
-        (
+        _(
             "Of the customers with a lead in the company, created by the end of "
             "the period, the share with a segment, a preferred contact channel, "
             "an e-mail and a phone."

@@ -24,7 +24,26 @@ from ..tools import scoring
 
 _logger = logging.getLogger(__name__)
 
-STORE_BATCH = 5000
+STORE_BATCH = 50000
+ENGINE_WORK_MEM_KB = 65536
+# the columns of a stored value that vary from row to row, with their types
+STORE_COLUMNS = (
+    ("indicator_id", SQL("int[]")),
+    ("period_id", SQL("int[]")),
+    ("segment_id", SQL("int[]")),
+    ("channel_id", SQL("int[]")),
+    ("user_id", SQL("int[]")),
+    ("team_id", SQL("int[]")),
+    ("perspective_id", SQL("int[]")),
+    ("objective_id", SQL("int[]")),
+    ("date_from", SQL("date[]")),
+    ("has_value", SQL("bool[]")),
+    ("value", SQL("numeric[]")),
+    ("target", SQL("float8[]")),
+    ("score", SQL("float8[]")),
+    ("status", SQL("varchar[]")),
+    ("note", SQL("varchar[]")),
+)
 
 
 @dataclass
@@ -68,6 +87,75 @@ class CrmBscEngine(models.AbstractModel):
             for pid, start, end in scope.periods
         )
         return SQL("(VALUES %s) AS p(id, s, e)", rows)
+
+    @api.model
+    def _period_join(self, scope, day):
+        """SQL: a join that places a row in the scope's period p in which the
+        date ``day`` lies (p.id; no row outside them), by an equality on the
+        bucket of ``day`` among the period bounds (no range join)."""
+        try:
+            days, ids = engine_tools.period_buckets(scope.periods)
+        except ValueError:
+            # periods of several granularities at once: a range join
+            return SQL(
+                "JOIN %s ON %s BETWEEN p.s AND p.e", self._periods_sql(scope), day
+            )
+        buckets = SQL(", ").join(
+            SQL("(%s, %s)", bucket, pid)
+            for bucket, pid in enumerate(ids, start=1)
+            if pid is not None
+        )
+        return SQL(
+            "JOIN (VALUES %s) AS p(b, id) ON p.b = width_bucket(%s, %s::date[])",
+            buckets,
+            day,
+            days,
+        )
+
+    @api.model
+    def _running(self, scope, base, measures, names, channels, users):
+        """Totals on the last day of each period of records that count from
+        one day to another: ``base`` gives, per record, its dimensions, the
+        days it ``enters`` (counts from) and ``leaves`` (no longer counts
+        from; NULL: never) and the inputs of ``measures`` (sums of f.*).
+
+        Each record adds its measures at the first period end it covers and
+        takes them back after the last one; the totals are running sums of
+        those changes, so no record is paired with a period."""
+        ends, ids = engine_tools.period_ends(scope.periods)
+        changes = SQL(
+            """
+            SELECT e.j AS pid, r.seg, r.ch, r.u, r.t, e.sign AS present, %(inputs)s
+              FROM (SELECT b.*,
+                           width_bucket(b.enters - 1, %(ends)s::date[]) AS js,
+                           COALESCE(width_bucket(b.leaves - 1, %(ends)s::date[]),
+                                    %(count)s) AS je
+                      FROM (%(base)s) AS b) AS r
+             CROSS JOIN LATERAL (VALUES (r.js + 1, 1), (r.je + 1, -1)) AS e(j, sign)
+             WHERE r.js < r.je AND e.j <= %(count)s
+            """,
+            inputs=SQL(", ").join(
+                SQL("e.sign * r.%s AS %s", SQL.identifier(name), SQL.identifier(name))
+                for name in measures
+            ),
+            ends=ends,
+            count=len(ends),
+            base=base,
+        )
+        query = self._grouped_select(
+            changes,
+            [SQL("sum(f.present)")]
+            + [SQL("sum(f.%s)", SQL.identifier(name)) for name in measures],
+            channels,
+            users,
+        )
+        return [
+            (
+                query,
+                ("present_count", *names),
+                lambda table: engine_tools.running_totals(table, ids, "present_count"),
+            )
+        ]
 
     @api.model
     def _grouped_select(self, base, measures, channels, users):
@@ -137,7 +225,7 @@ class CrmBscEngine(models.AbstractModel):
                    EXTRACT(EPOCH FROM l.date_closed - l.create_date) / 86400.0 AS cycle
               FROM crm_lead l
               LEFT JOIN crm_stage st ON st.id = l.stage_id
-              JOIN %(periods)s ON l.date_closed >= p.s AND l.date_closed < p.e + 1
+              %(period)s
              WHERE l.company_id = %(company)s
                AND l.type = 'opportunity'
                AND l.date_closed >= %(first)s AND l.date_closed < %(last)s::date + 1
@@ -150,7 +238,7 @@ class CrmBscEngine(models.AbstractModel):
                 SQL("l.user_id"),
                 SQL("l.team_id"),
             ),
-            periods=self._periods_sql(scope),
+            period=self._period_join(scope, SQL("l.date_closed::date")),
             company=scope.company_id,
             first=scope.first_day,
             last=scope.last_day,
@@ -243,10 +331,10 @@ class CrmBscEngine(models.AbstractModel):
                        AND (m.mail_activity_type_id IS NOT NULL
                             OR (m.message_type IN ('email', 'comment')
                                 AND m.subtype_id = %(comment)s))
-                       AND m.author_id IN (
-                           SELECT partner_id FROM res_users WHERE NOT share)
+                       AND m.author_id = ANY(%(internal)s)
                      GROUP BY m.res_id
                 )""",
+                internal=self._internal_partner_ids(),
                 company=scope.company_id,
                 first=scope.first_day,
                 last=scope.last_day,
@@ -261,7 +349,7 @@ class CrmBscEngine(models.AbstractModel):
                        AS converted,
                    EXTRACT(EPOCH FROM %(first_date)s - l.create_date) / 3600.0 AS hours
               FROM crm_lead l
-              JOIN %(periods)s ON l.create_date >= p.s AND l.create_date < p.e + 1
+              %(period)s
               %(response_join)s
              WHERE l.company_id = %(company)s
                AND l.create_date >= %(first)s AND l.create_date < %(last)s::date + 1
@@ -275,7 +363,7 @@ class CrmBscEngine(models.AbstractModel):
                 SQL("l.team_id"),
             ),
             first_date=first_date,
-            periods=self._periods_sql(scope),
+            period=self._period_join(scope, SQL("l.create_date::date")),
             response_join=response_join,
             company=scope.company_id,
             first=scope.first_day,
@@ -302,19 +390,29 @@ class CrmBscEngine(models.AbstractModel):
         ]
 
     @api.model
+    def _internal_partner_ids(self):
+        """The partners of the internal users, archived ones included (an
+        answer is an answer): a list, so that the planner knows how many
+        messages they wrote."""
+        self.env.cr.execute(
+            SQL("SELECT partner_id FROM res_users WHERE NOT share ORDER BY partner_id")
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _family_pipeline(self, scope, channels, users):
-        """Opportunities open on the last day of each period."""
+        """Opportunities open on the last day of each period: from the day
+        they became opportunities to the day they closed."""
         base = SQL(
             """
-            SELECT p.id AS pid, %(dims)s,
+            SELECT %(dims)s,
+                   COALESCE(l.date_conversion, l.create_date)::date AS enters,
+                   l.date_closed::date AS leaves,
                    COALESCE(l.expected_revenue, 0) AS amount,
                    COALESCE(l.expected_revenue, 0) * COALESCE(l.probability, 0) / 100.0
                        AS weighted
               FROM crm_lead l
               LEFT JOIN crm_stage st ON st.id = l.stage_id
-              JOIN %(periods)s
-                ON COALESCE(l.date_conversion, l.create_date) < p.e + 1
-               AND (l.date_closed IS NULL OR l.date_closed >= p.e + 1)
              WHERE l.company_id = %(company)s
                AND l.type = 'opportunity'
                AND ((l.active AND l.date_closed IS NULL
@@ -330,17 +428,18 @@ class CrmBscEngine(models.AbstractModel):
                 SQL("l.user_id"),
                 SQL("l.team_id"),
             ),
-            periods=self._periods_sql(scope),
             company=scope.company_id,
             first=scope.first_day,
             last=scope.last_day,
         )
-        measures = [
-            SQL("COALESCE(sum(f.amount), 0)"),
-            SQL("COALESCE(sum(f.weighted), 0)"),
-        ]
-        query = self._grouped_select(base, measures, channels, users)
-        return [(query, ("pipeline_amount", "pipeline_weighted"))]
+        return self._running(
+            scope,
+            base,
+            ("amount", "weighted"),
+            ("pipeline_amount", "pipeline_weighted"),
+            channels,
+            users,
+        )
 
     @api.model
     def _transactions_sql(self, scope):
@@ -377,8 +476,134 @@ class CrmBscEngine(models.AbstractModel):
         )
 
     @api.model
+    def _customers_table(self, scope, channels, users):
+        """Active, retained and new customers, decoded: one pass over the
+        transactions.
+
+        Each customer's transactions (in all, and per channel, salesperson
+        and team asked for) become islands of activity: the days [a, z) on
+        which a transaction lies in the activity window before them. A
+        customer is active on a day inside one of its islands, so the active
+        customers on the days activity is read (the eve and the last day of
+        each period) are running totals of the islands' starts and ends, and
+        the customers lost in a period are those whose island around its
+        eve has ended by its last day with no other one begun. No pair of a
+        period and a transaction is ever formed."""
+        points, positions = engine_tools.activity_points(scope.periods)
+        kinds = [0] + ([1] if channels else []) + ([2, 3] if users else [])
+        null = SQL("NULL::int")
+        new = self._grouped_select(
+            SQL(
+                """SELECT p.id AS pid, cp.customer_segment_id AS seg,
+                          %s AS ch, %s AS u, %s AS t
+                     FROM (SELECT DISTINCT ON (tx.customer) tx.*
+                             FROM tx ORDER BY tx.customer, tx.d, tx.src) AS n
+                     JOIN %s ON n.d >= p.s AND n.d <= p.e
+                     JOIN res_partner cp ON cp.id = n.customer""",
+                SQL("n.ch") if channels else null,
+                SQL("n.u") if users else null,
+                SQL("n.t") if users else null,
+                self._periods_sql(scope),
+            ),
+            [SQL("count(*)")],
+            channels,
+            users,
+        )
+        query = SQL(
+            """
+            WITH tx AS MATERIALIZED (%(tx)s),
+            pts AS (SELECT p.id AS pid, p.s - 1 AS d0, p.e AS d1 FROM %(periods)s),
+            txk AS (
+                SELECT tx.customer, tx.d, k.kind, k.val
+                  FROM tx CROSS JOIN LATERAL (VALUES (0, 0), (1, tx.ch), (2, tx.u),
+                                                     (3, tx.t)) AS k(kind, val)
+                 WHERE k.val IS NOT NULL AND k.kind = ANY(%(kinds)s)
+            ),
+            marks AS (
+                SELECT customer, kind, val, d,
+                       CASE WHEN d <= lag(d) OVER w + %(window)s THEN 0 ELSE 1 END
+                           AS brk
+                  FROM txk WINDOW w AS (PARTITION BY customer, kind, val ORDER BY d)
+            ),
+            islands AS MATERIALIZED (
+                SELECT i.customer, cp.customer_segment_id AS seg, i.kind, i.val,
+                       i.a, i.z,
+                       width_bucket(i.a - 1, %(points)s::date[]) AS js,
+                       width_bucket(i.z - 1, %(points)s::date[]) AS je
+                  FROM (SELECT customer, kind, val, min(d) AS a,
+                               max(d) + %(window)s AS z
+                          FROM (SELECT marks.*,
+                                       sum(brk) OVER (PARTITION BY customer, kind, val
+                                                      ORDER BY d
+                                                      ROWS UNBOUNDED PRECEDING) AS g
+                                  FROM marks) AS x
+                         GROUP BY customer, kind, val, g) AS i
+                  JOIN res_partner cp ON cp.id = i.customer
+            ),
+            churned AS (
+                SELECT p.pid, p.d0, i.customer
+                  FROM islands i
+                  JOIN pts p ON i.a <= p.d0 AND p.d0 < i.z AND i.z <= p.d1
+                 WHERE i.kind = 0
+                   AND NOT EXISTS (
+                        SELECT 1 FROM islands o
+                         WHERE o.customer = i.customer AND o.kind = 0
+                           AND o.a <= p.d1 AND p.d1 < o.z)
+            )
+            SELECT 0, e.j, GROUPING(i.seg), i.seg, i.kind, i.val, sum(e.sign),
+                   NULL::bigint
+              FROM islands i
+             CROSS JOIN LATERAL (VALUES (i.js + 1, 1), (i.je + 1, -1)) AS e(j, sign)
+             WHERE i.js < i.je AND e.j <= %(count)s
+             GROUP BY GROUPING SETS ((e.j, i.kind, i.val), (e.j, i.seg, i.kind, i.val))
+            UNION ALL
+            SELECT 1, c.pid, GROUPING(i.seg), i.seg, i.kind, i.val, count(*), NULL
+              FROM churned c
+              JOIN islands i ON i.customer = c.customer AND i.a <= c.d0
+                            AND c.d0 < i.z
+             GROUP BY GROUPING SETS ((c.pid, i.kind, i.val),
+                                     (c.pid, i.seg, i.kind, i.val))
+            UNION ALL
+            SELECT 2, n.* FROM (%(new)s) AS n
+            """,
+            tx=self._transactions_sql(scope),
+            periods=self._periods_sql(scope),
+            kinds=kinds,
+            window=scope.window_days,
+            points=points,
+            count=len(points),
+            new=new,
+        )
+        # the islands are a CTE the planner cannot count: a nested loop
+        # over them (for the customers lost) is its worst pick
+        self.env.cr.execute(
+            SQL(
+                "SELECT current_setting('enable_nestloop'), "
+                "set_config('enable_nestloop', 'off', true)"
+            )
+        )
+        nestloop = self.env.cr.fetchone()[0]
+        # (a failure rolls the savepoint back, and the setting with it)
+        self.env.cr.execute(query)
+        rows = self.env.cr.fetchall()
+        self.env.cr.execute(
+            SQL("SELECT set_config('enable_nestloop', %s, true)", nestloop)
+        )
+        table = engine_tools.customers_table(
+            [row[1:7] for row in rows if row[0] == 0],
+            [row[1:7] for row in rows if row[0] == 1],
+            positions,
+            len(points),
+        )
+        return engine_tools.decode_rows(
+            [row[1:] for row in rows if row[0] == 2], ("new_count",), table
+        )
+
+    @api.model
     def _family_customers(self, scope, channels, users):
-        """Active, retained and new customers: one pass over transactions."""
+        """Active, retained and new customers, per period and every
+        combination of the breakdowns (for a value computed on demand):
+        transactions joined with the periods, counted distinct."""
         null = SQL("NULL::int")
         ch = SQL("tx.ch") if channels else null
         u = SQL("tx.u") if users else null
@@ -501,21 +726,21 @@ class CrmBscEngine(models.AbstractModel):
 
     @api.model
     def _family_completeness(self, scope, channels, users):
-        """Customers with a lead in the company, and how complete they are."""
+        """Customers with a lead in the company, counted from the day they
+        were created, and how complete they are."""
         base = SQL(
             """
-            SELECT p.id AS pid, %(dims)s,
+            SELECT %(dims)s, cp.create_date::date AS enters, NULL::date AS leaves,
                    (cp.customer_segment_id IS NOT NULL
                     AND cp.preferred_channel_id IS NOT NULL
                     AND COALESCE(cp.email, '') <> ''
                     AND (COALESCE(cp.phone, '') <> '' OR COALESCE(cp.mobile, '') <> ''))
-                       AS complete
+                       ::int AS complete
               FROM (SELECT DISTINCT rp.commercial_partner_id AS id
                       FROM crm_lead l JOIN res_partner rp ON rp.id = l.partner_id
                      WHERE l.company_id = %(company)s) c
               JOIN res_partner cp ON cp.id = c.id
-              JOIN %(periods)s ON cp.create_date < p.e + 1
-             WHERE cp.active
+             WHERE cp.active AND cp.create_date < %(last)s::date + 1
             """,
             dims=self._dims(
                 channels,
@@ -525,12 +750,22 @@ class CrmBscEngine(models.AbstractModel):
                 SQL("cp.user_id"),
                 SQL("NULL::int"),
             ),
-            periods=self._periods_sql(scope),
             company=scope.company_id,
+            last=scope.last_day,
         )
-        measures = [SQL("count(*) FILTER (WHERE f.complete)"), SQL("count(*)")]
-        query = self._grouped_select(base, measures, channels, users)
-        return [(query, ("complete_count", "customer_count"))]
+        parts = self._running(
+            scope, base, ("complete",), ("complete_count",), channels, users
+        )
+        # every customer counted is one customer
+        query, names, totals = parts[0]
+
+        def with_customers(table):
+            table = totals(table)
+            for values in table.values():
+                values["customer_count"] = values["present_count"]
+            return table
+
+        return [(query, names, with_customers)]
 
     # ------------------------------------------------------------------
     # Aggregate indicators (any model, domain, date field, measure)
@@ -705,8 +940,35 @@ class CrmBscEngine(models.AbstractModel):
     @api.model
     def _compute(self, scope, indicators):
         """{indicator: {key: (value, reason)}} for the scope, not stored."""
-        Indicator = self.env["crm.bsc.indicator"]
         self.env.flush_all()
+        # a few large grouped statements: compiling them just in time costs
+        # seconds and saves none, and their sorts should stay in memory
+        self.env.cr.execute(
+            SQL(
+                """SELECT current_setting('jit'), current_setting('work_mem'),
+                          set_config('jit', 'off', true),
+                          set_config('work_mem', GREATEST(
+                              (SELECT setting::bigint FROM pg_settings
+                                WHERE name = 'work_mem'), %s)::text || 'kB', true)""",
+                ENGINE_WORK_MEM_KB,
+            )
+        )
+        jit, work_mem = self.env.cr.fetchone()[:2]
+        # (a failure rolls the transaction or savepoint back, and the
+        # settings with it)
+        results = self._compute_results(scope, indicators)
+        self.env.cr.execute(
+            SQL(
+                "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
+                jit,
+                work_mem,
+            )
+        )
+        return results
+
+    @api.model
+    def _compute_results(self, scope, indicators):
+        Indicator = self.env["crm.bsc.indicator"]
         ordered = self._closure(indicators)
         results = {}
         families = {}
@@ -741,11 +1003,18 @@ class CrmBscEngine(models.AbstractModel):
                 users,
                 with_responses="first_response_hours" in members.mapped("builtin_code"),
             )
+        elif family == "customers" and not self.env.context.get(
+            "crm_bsc_combined_breakdowns"
+        ):
+            return self._customers_table(scope, channels, users)
         else:
             parts = getattr(self, f"_family_{family}")(scope, channels, users)
         table = {}
-        for query, measures in parts:
-            for key, values in self._run(query, measures).items():
+        for query, measures, *post in parts:
+            result = self._run(query, measures)
+            if post:
+                result = post[0](result)
+            for key, values in result.items():
                 table.setdefault(key, {}).update(values)
         return table
 
@@ -907,18 +1176,17 @@ class CrmBscEngine(models.AbstractModel):
             }
         )
         now = fields.Datetime.now()
-        uid = self.env.uid
-        rows = []
+        starts = {pid: start for pid, start, _end in scope.periods}
+        columns = {name: [] for name, _type in STORE_COLUMNS}
         for indicator in indicators:
+            perspective = indicator.perspective_id.id or None
+            objective = indicator.objective_id.id or None
             for key, (value, reason) in results[indicator].items():
                 period_id, segment, channel, user, team = key
                 if period_id not in open_ids:
                     continue
                 target = score = None
-                if value is None:
-                    status = scoring.NO_DATA
-                else:
-                    status = "unscored"
+                status = scoring.NO_DATA if value is None else "unscored"
                 if channel is None and user is None and team is None:
                     line = lines.get(
                         (scope.company_id, segment or False, period_type, indicator.id)
@@ -926,39 +1194,51 @@ class CrmBscEngine(models.AbstractModel):
                     if line:
                         target = line.target
                         score, status = line._evaluate(value)
-                rows.append(
-                    SQL(
-                        "(%s::int, %s::int, %s::int, %s::int, %s::int, %s::int, "
-                        "%s::int, %s::bool, %s::float8, %s::float8, %s::float8, "
-                        "%s::varchar, %s::varchar, %s::varchar)",
+                for name, item in zip(
+                    columns,
+                    (
                         indicator.id,
                         period_id,
-                        scope.company_id,
                         segment,
                         channel,
                         user,
                         team,
+                        perspective,
+                        objective,
+                        starts[period_id],
                         value is not None,
                         value,
                         target,
                         score,
                         status,
                         (reason or None) and str(reason)[:250],
-                        token,
-                    )
+                    ),
+                    strict=True,
+                ):
+                    columns[name].append(item)
+        count = len(columns["indicator_id"])
+        for start in range(0, count, STORE_BATCH):
+            arrays = SQL(", ").join(
+                SQL(
+                    "%s::%s",
+                    engine_tools.array_literal(items[start : start + STORE_BATCH]),
+                    sql_type,
                 )
-        for start in range(0, len(rows), STORE_BATCH):
+                for (_name, sql_type), items in zip(
+                    STORE_COLUMNS, columns.values(), strict=True
+                )
+            )
+            names = SQL(", ").join(SQL.identifier(name) for name in columns)
             self.env.cr.execute(
                 SQL(
                     """
                     INSERT INTO crm_bsc_indicator_value (
-                        indicator_id, period_id, company_id, segment_id, channel_id,
-                        user_id, team_id, has_value, value, target, score, status,
-                        note, compute_token, source, set_by_id, set_date,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT v.*, 'computed', %(uid)s, %(now)s, %(uid)s, %(now)s,
-                           %(uid)s, %(now)s
-                      FROM (VALUES %(rows)s) AS v
+                        %(names)s, company_id, period_type, compute_token, source,
+                        set_by_id, set_date, create_uid, create_date, write_uid,
+                        write_date)
+                    SELECT v.*, %(company)s, %(period_type)s, %(token)s, 'computed',
+                           %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM unnest(%(arrays)s) AS v(%(names)s)
                     ON CONFLICT (indicator_id, period_id, company_id,
                                  COALESCE(segment_id, 0), COALESCE(channel_id, 0),
                                  COALESCE(user_id, 0), COALESCE(team_id, 0))
@@ -968,6 +1248,8 @@ class CrmBscEngine(models.AbstractModel):
                                   score = EXCLUDED.score,
                                   status = EXCLUDED.status,
                                   note = EXCLUDED.note,
+                                  perspective_id = EXCLUDED.perspective_id,
+                                  objective_id = EXCLUDED.objective_id,
                                   compute_token = EXCLUDED.compute_token,
                                   source = 'computed',
                                   set_by_id = EXCLUDED.set_by_id,
@@ -975,9 +1257,13 @@ class CrmBscEngine(models.AbstractModel):
                                   write_uid = EXCLUDED.write_uid,
                                   write_date = EXCLUDED.write_date
                     """,
-                    uid=uid,
+                    names=names,
+                    arrays=arrays,
+                    company=scope.company_id,
+                    period_type=period_type,
+                    token=token,
+                    uid=self.env.uid,
                     now=now,
-                    rows=SQL(", ").join(rows[start : start + STORE_BATCH]),
                 )
             )
         # values this run computed before but no longer produces
@@ -999,4 +1285,4 @@ class CrmBscEngine(models.AbstractModel):
             )
         )
         self.env["crm.bsc.indicator.value"].invalidate_model()
-        return len(rows)
+        return count

@@ -24,8 +24,9 @@ class CrmBscIndicatorValue(models.Model):
     _order = "date_from desc, indicator_id, id"
     _rec_name = "indicator_id"
 
+    # indexed by the unique key (indicator, period, company, ...)
     indicator_id = fields.Many2one(
-        "crm.bsc.indicator", required=True, index=True, ondelete="cascade"
+        "crm.bsc.indicator", required=True, ondelete="cascade"
     )
     period_id = fields.Many2one(
         "crm.bsc.period", required=True, index=True, ondelete="restrict"
@@ -40,32 +41,31 @@ class CrmBscIndicatorValue(models.Model):
     company_id = fields.Many2one(
         "res.company",
         required=True,
-        index=True,
         default=lambda self: self.env.company,
     )
     segment_id = fields.Many2one(
         "crm.customer.segment",
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
         help="Empty: all customers.",
     )
     channel_id = fields.Many2one(
         "crm.contact.channel",
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
         help="Empty: all channels.",
     )
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
         help="Empty: all salespeople.",
     )
     team_id = fields.Many2one(
         "crm.team",
         string="Sales Team",
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
         help="Empty: all sales teams.",
     )
@@ -115,6 +115,26 @@ class CrmBscIndicatorValue(models.Model):
     )
 
     def init(self):
+        # Indexes of earlier versions that only slowed the bulk writes down
+        # (the unique key covers the indicator; the breakdowns are indexed
+        # where they are set): dropped, the breakdowns' re-created partial.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT indexname FROM pg_indexes
+                 WHERE tablename = 'crm_bsc_indicator_value'
+                   AND (indexname IN ('crm_bsc_indicator_value__indicator_id_index',
+                                      'crm_bsc_indicator_value__company_id_index')
+                        OR (indexname IN ('crm_bsc_indicator_value__segment_id_index',
+                                          'crm_bsc_indicator_value__channel_id_index',
+                                          'crm_bsc_indicator_value__user_id_index',
+                                          'crm_bsc_indicator_value__team_id_index')
+                            AND indexdef NOT LIKE '%%WHERE%%'))
+                """
+            )
+        )
+        for (name,) in self.env.cr.fetchall():
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
         # One value per key; empty dimensions compare equal ("all").
         self.env.cr.execute(
             SQL(

@@ -77,6 +77,40 @@ class TestEngineStorage(EngineCommon):
         )
         self.assertTrue(self.sc_a.values_computed_at)
 
+    def test_stored_values_group_by_perspective_objective_and_period(self):
+        """The stored related fields the pivot and graph group by are filled
+        by the bulk write too, on every value, breakdowns included."""
+        objective = self.env["crm.bsc.objective"].create(
+            {
+                "name": "Grow revenue",
+                "perspective_id": self.ind["won_revenue"].perspective_id.id,
+            }
+        )
+        self.ind["won_revenue"].objective_id = objective
+        self.compute_a()
+        Value = self.env["crm.bsc.indicator.value"]
+        values = Value.search(
+            [
+                ("indicator_id", "=", self.ind["won_revenue"].id),
+                ("source", "=", "computed"),
+            ]
+        )
+        self.assertGreater(len(values), 3)
+        for value in values:
+            self.assertEqual(
+                value.perspective_id, self.ind["won_revenue"].perspective_id
+            )
+            self.assertEqual(value.objective_id, objective)
+            self.assertEqual(value.date_from, value.period_id.date_from)
+            self.assertEqual(value.period_type, value.period_id.period_type)
+        groups = Value._read_group(
+            [("id", "in", values.ids)], ["objective_id", "date_from:month"], ["__count"]
+        )
+        self.assertEqual(
+            sum(count for _objective, _month, count in groups), len(values)
+        )
+        self.assertEqual({group[0] for group in groups}, {objective})
+
     def test_breakdowns_are_stored_unscored(self):
         self.compute_a()
         # per channel, salesperson, team and segment with one of them

@@ -14,6 +14,8 @@ dimension means "all". A *result* is (value, reason): a float and None, or
 None and the reason there is no value.
 """
 
+import datetime
+import decimal
 import itertools
 
 from . import formula as formula_tools
@@ -316,3 +318,150 @@ def formula_results(parsed, dependencies):
         except formula_tools.NoData as error:
             out[key] = (None, error.reason)
     return out
+
+
+def array_literal(items):
+    """The text of a PostgreSQL array of ``items`` (``{1,NULL,"a b"}``), for
+    an ``%s::int[]`` parameter: one string to send and parse, where a list
+    would become an ARRAY[...] expression of as many constants. None is
+    NULL; strings are quoted; booleans are t and f; dates are ISO."""
+    return "{" + ",".join(_array_item(item) for item in items) + "}"
+
+
+def _array_item(item):
+    if item is None:
+        return "NULL"
+    if isinstance(item, bool):
+        return "t" if item else "f"
+    if isinstance(item, int | float | decimal.Decimal):
+        return str(item)
+    if hasattr(item, "isoformat"):
+        return item.isoformat()
+    text = str(item).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+# kinds of customer activity islands: 0 any transaction, then per channel,
+# salesperson and team (the dimension of the key the island's value goes to)
+ISLAND_KINDS = {0: None, 1: 2, 2: 3, 3: 4}  # kind -> index in the key
+
+
+def activity_points(periods):
+    """The days on which customer activity is read: the day before each
+    period starts and its last day, sorted and distinct; and per period id
+    the 1-based positions of those two days in that list."""
+    one_day = datetime.timedelta(days=1)
+    points = sorted(
+        {start - one_day for _id, start, _end in periods}
+        | {end for _id, _start, end in periods}
+    )
+    position = {day: index for index, day in enumerate(points, start=1)}
+    return points, {
+        pid: (position[start - one_day], position[end]) for pid, start, end in periods
+    }
+
+
+def customers_table(active_rows, churn_rows, positions, count, table=None):
+    """Active customers, the cohort at the start and the customers retained,
+    per key, from the activity islands.
+
+    ``active_rows`` are (position, segment aggregated, segment, kind, value,
+    change): the number of customers active at each point changes by
+    ``change`` there (an island adds one where it starts covering points and
+    removes one after the last). ``churn_rows`` are (period id, segment
+    aggregated, segment, kind, value, customers active at the start of the
+    period and inactive at its end). ``positions`` maps a period id to the
+    positions of its two points (see activity_points), ``count`` is the
+    number of points. A key gets a measure only where the count is not zero
+    (as a grouped count has no row for nothing)."""
+    table = {} if table is None else table
+    changes = {}
+    for position, seg_all, seg, kind, value, change in active_rows:
+        group = _island_group(seg_all, seg, kind, value)
+        if group is None:
+            continue
+        running = changes.setdefault(group, [0] * (count + 2))
+        running[position] += int(change)
+    churned = {}
+    for period_id, seg_all, seg, kind, value, customers in churn_rows:
+        group = _island_group(seg_all, seg, kind, value)
+        if group is not None:
+            churned[period_id, group] = int(customers)
+    for group, running in changes.items():
+        total = 0
+        for position in range(count + 1):
+            total += running[position]
+            running[position] = total
+        for period_id, (start, end) in positions.items():
+            key = (period_id, *group)
+            active, cohort = running[end], running[start]
+            if active:
+                table.setdefault(key, {})["active_count"] = float(active)
+            if cohort:
+                retained = cohort - churned.get((period_id, group), 0)
+                table.setdefault(key, {}).update(
+                    cohort_count=float(cohort), retained_count=float(retained)
+                )
+    return table
+
+
+def _island_group(seg_all, seg, kind, value):
+    """The (segment, channel, user, team) of an island group; None when its
+    segment is grouped but empty (it still counts in all customers)."""
+    if not seg_all and seg is None:
+        return None
+    group = [None if seg_all else seg, None, None, None]
+    index = ISLAND_KINDS[kind]
+    if index is not None:
+        group[index - 1] = value
+    return tuple(group)
+
+
+def period_buckets(periods):
+    """Thresholds and bucket ids to place a day in its period with one
+    ``width_bucket``: (days, ids) where day d lies in period ids[b - 1] for
+    b = width_bucket(d, days) (None in a gap between periods and outside
+    them). The periods must not overlap; a ValueError says which do."""
+    days, ids = [], []
+    for pid, start, end in sorted(periods, key=lambda period: period[1]):
+        if days and start < days[-1]:
+            raise ValueError(f"period {pid} overlaps the one before it")
+        if not days:
+            days.append(start)
+        elif start > days[-1]:
+            days.append(start)
+            ids.append(None)
+        days.append(end + datetime.timedelta(days=1))
+        ids.append(pid)
+    return days, ids
+
+
+def period_ends(periods):
+    """The last days of the periods, sorted, and the period id at each
+    1-based position: the points at which running totals are read."""
+    ordered = sorted(periods, key=lambda period: period[2])
+    return [end for _id, _start, end in ordered], [pid for pid, _s, _e in ordered]
+
+
+def running_totals(table, ids, presence):
+    """Turn changes into totals.
+
+    ``table`` is {(position, seg, ch, u, t): {measure: change}} as decoded
+    from rows grouped by the position (1-based, in ``ids``) of the first
+    period end at which a record starts or stops counting; the result is
+    {(period id, seg, ch, u, t): {measure: total}} at each period end where
+    the ``presence`` total (the number of records counted) is not zero."""
+    groups = {}
+    for (position, *dims), changes in table.items():
+        groups.setdefault(tuple(dims), {})[position] = changes
+    result = {}
+    for dims, by_position in groups.items():
+        totals = {}
+        for position, period_id in enumerate(ids, start=1):
+            for measure, change in by_position.get(position, {}).items():
+                totals[measure] = totals.get(measure, 0.0) + change
+            if round(totals.get(presence, 0.0)):
+                result[(period_id, *dims)] = {
+                    measure: round(total, 6) for measure, total in totals.items()
+                }
+    return result

@@ -2,6 +2,9 @@
 decoding with grouping masks, the keys to fill, empty results, ratios and
 formulas over other indicators' results."""
 
+import datetime
+import decimal
+
 import pytest
 
 from conftest import load_pure_module
@@ -333,3 +336,167 @@ def test_formula_results_division_by_zero_and_untaken_branch():
     assert engine.formula_results(
         strict, {"won": {K1: (1.0, None)}, "deals": {K1: (0.0, None)}}
     ) == {K1: (None, formula.REASON_DIVISION_BY_ZERO)}
+
+
+# --- array_literal ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([], "{}"),
+        ([1, None, 3], "{1,NULL,3}"),
+        ([True, False, None], "{t,f,NULL}"),
+        ([0.5, -2.0, 1e-07], "{0.5,-2.0,1e-07}"),
+        ([decimal.Decimal("12.50")], "{12.50}"),
+        ([datetime.date(2026, 1, 31)], "{2026-01-31}"),
+        (["on_track", None], '{"on_track",NULL}'),
+        (
+            ['no "data"', "back\\slash", "NULL", ""],
+            r'{"no \"data\"","back\\slash","NULL",""}',
+        ),
+    ],
+)
+def test_array_literal(items, expected):
+    assert engine.array_literal(items) == expected
+
+
+def test_array_literal_round_trips_through_the_postgres_grammar():
+    """Parse the literal back the way PostgreSQL reads a text array: quoted
+    elements keep their text, unquoted NULL is NULL."""
+    texts = ["a,b", "{braces}", 'quote"inside', "back\\slash", "NULL", " spaced "]
+    literal = engine.array_literal(texts + [None])
+    parsed, index, current, quoted, in_quotes = [], 1, "", False, False
+    while index < len(literal) - 1:
+        char = literal[index]
+        if in_quotes:
+            if char == "\\":
+                index += 1
+                current += literal[index]
+            elif char == '"':
+                in_quotes = False
+            else:
+                current += char
+        elif char == '"':
+            in_quotes = quoted = True
+        elif char == ",":
+            parsed.append(current if quoted or current != "NULL" else None)
+            current, quoted = "", False
+        else:
+            current += char
+        index += 1
+    parsed.append(current if quoted or current != "NULL" else None)
+    assert parsed == texts + [None]
+
+
+# --- period placement and running totals -----------------------------------
+
+D = datetime.date
+JAN = (1, D(2026, 1, 1), D(2026, 1, 31))
+FEB = (2, D(2026, 2, 1), D(2026, 2, 28))
+APR = (4, D(2026, 4, 1), D(2026, 4, 30))
+
+
+def test_period_buckets_consecutive_and_with_a_gap():
+    days, ids = engine.period_buckets([APR, FEB, JAN])
+    assert days == [
+        D(2026, 1, 1),
+        D(2026, 2, 1),
+        D(2026, 3, 1),
+        D(2026, 4, 1),
+        D(2026, 5, 1),
+    ]
+    # March is a gap: no period
+    assert ids == [1, 2, None, 4]
+
+
+def test_period_buckets_refuse_overlapping_periods():
+    quarter = (9, D(2026, 1, 1), D(2026, 3, 31))
+    with pytest.raises(ValueError, match="period 2 overlaps"):
+        engine.period_buckets([quarter, FEB])
+
+
+def test_period_ends_sorted_with_their_ids():
+    assert engine.period_ends([APR, JAN, FEB]) == (
+        [D(2026, 1, 31), D(2026, 2, 28), D(2026, 4, 30)],
+        [1, 2, 4],
+    )
+
+
+def test_running_totals_carry_forward_and_drop_empty_ends():
+    ids = [1, 2, 4]
+    table = {
+        # one record of 10 from the first end on, leaving after the second
+        (1, None, None, None, None): {"present_count": 1.0, "amount": 10.0},
+        (3, None, None, None, None): {"present_count": -1.0, "amount": -10.0},
+        # a salesperson's record only at the last end
+        (3, None, None, 7, None): {"present_count": 1.0, "amount": 2.5},
+    }
+    assert engine.running_totals(table, ids, "present_count") == {
+        (1, None, None, None, None): {"present_count": 1.0, "amount": 10.0},
+        (2, None, None, None, None): {"present_count": 1.0, "amount": 10.0},
+        (4, None, None, 7, None): {"present_count": 1.0, "amount": 2.5},
+    }
+
+
+def test_running_totals_keep_a_zero_amount_of_present_records():
+    table = {
+        (1, 5, None, None, None): {"present_count": 2.0, "amount": 0.1},
+        (2, 5, None, None, None): {"present_count": 0.0, "amount": 0.2},
+    }
+    result = engine.running_totals(table, [1, 2], "present_count")
+    assert result[(2, 5, None, None, None)] == {
+        "present_count": 2.0,
+        "amount": pytest.approx(0.3),
+    }
+
+
+# --- customer activity islands ---------------------------------------------
+
+
+def test_activity_points_are_eves_and_last_days():
+    points, positions = engine.activity_points([FEB, JAN])
+    assert points == [D(2025, 12, 31), D(2026, 1, 31), D(2026, 2, 28)]
+    assert positions == {1: (1, 2), 2: (2, 3)}
+
+
+def test_customers_table_from_island_changes():
+    positions = {1: (1, 2), 2: (2, 3)}
+    active_rows = [
+        # all customers (segment aggregated, kind 0): two active on the eve
+        # of January, one more from January's end, one gone after it
+        (1, 1, None, 0, 0, 2),
+        (2, 1, None, 0, 0, 1),
+        (3, 1, None, 0, 0, -1),
+        # segment 5, per channel 8: one customer from January's end on
+        (2, 0, 5, 1, 8, 1),
+        # an unsegmented customer grouped by segment: no key of its own
+        (1, 0, None, 0, 0, 1),
+    ]
+    churn_rows = [(2, 1, None, 0, 0, 1)]  # one lost in February
+    table = engine.customers_table(active_rows, churn_rows, positions, 3)
+    assert table == {
+        (1, None, None, None, None): {
+            "active_count": 3.0,
+            "cohort_count": 2.0,
+            "retained_count": 2.0,
+        },
+        (2, None, None, None, None): {
+            "active_count": 2.0,
+            "cohort_count": 3.0,
+            "retained_count": 2.0,
+        },
+        (1, 5, 8, None, None): {"active_count": 1.0},
+        (2, 5, 8, None, None): {
+            "active_count": 1.0,
+            "cohort_count": 1.0,
+            "retained_count": 1.0,
+        },
+    }
+
+
+def test_customers_table_kinds_go_to_their_dimension():
+    positions = {1: (1, 2)}
+    rows = [(2, 1, None, 2, 30, 1), (2, 1, None, 3, 40, 1)]
+    table = engine.customers_table(rows, [], positions, 2)
+    assert set(table) == {(1, None, None, 30, None), (1, None, None, None, 40)}

@@ -98,17 +98,53 @@ class CrmBscDirty(models.Model):
     # ------------------------------------------------------------------
     # What a change of each kind of record touches
     # ------------------------------------------------------------------
+
+    @api.model
+    def _drop_known_customers(self, snapshots, lead_ids):
+        """A lead created or deleted changes the customers with a lead in
+        its company only when it is the customer's first or last one there:
+        forget the customer of the other snapshots (in place)."""
+        pairs = {
+            (snap["customer_id"], snap["company_id"])
+            for snap in snapshots
+            if snap.get("customers_created")
+        }
+        if not pairs:
+            return
+        self.env["crm.lead"].flush_model(["partner_id", "company_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT rp.commercial_partner_id, l.company_id
+                  FROM crm_lead l JOIN res_partner rp ON rp.id = l.partner_id
+                 WHERE rp.commercial_partner_id = ANY(%s)
+                   AND l.company_id = ANY(%s)
+                   AND l.id != ALL(%s)
+                """,
+                list({customer for customer, _company in pairs}),
+                list({company for _customer, company in pairs}),
+                list(lead_ids),
+            )
+        )
+        known = set(self.env.cr.fetchall())
+        for snap in snapshots:
+            if (snap["customer_id"], snap["company_id"]) in known:
+                snap["customers_created"] = []
+
     @api.model
     def _lead_ranges(self, snapshots):
         """Ranges touched by leads, from snapshots (dicts of the values
-        before and after a change) of their dates and company."""
+        before and after a change) of their dates and company. A change that
+        left what places a lead among the created leads (or its activities)
+        as it was does not touch that family."""
         today = fields.Date.context_today(self)
         for snap in snapshots:
             company_id = snap["company_id"]
             created = snap["create_date"]
             closed = [d for d in snap["date_closed"] if d]
             opened = [d for d in snap["date_opened"] if d] or [created]
-            if created:
+            if created and not snap.get("same_created"):
                 yield company_id, "created", created, created
             for day in closed:
                 yield company_id, "closed", day, day
@@ -119,7 +155,7 @@ class CrmBscDirty(models.Model):
                 yield company_id, "customers", min(closed), today
             # the lead's activities take its segment, channel, team, company
             deadlines = [d for d in snap.get("deadlines", []) if d]
-            if deadlines:
+            if deadlines and not snap.get("same_activities"):
                 yield company_id, "activities", min(deadlines + [today]), today
             # a customer with a lead counts in the data completeness of every
             # period since its creation
@@ -148,6 +184,19 @@ class CrmBscDirty(models.Model):
                     (lead.date_conversion or lead.create_date)
                     and (lead.date_conversion or lead.create_date).date()
                 ],
+                # what places the lead's activities, and the lead among the
+                # created leads (converted or not, with its dimensions)
+                "activity_dims": (
+                    lead.customer_segment_id.id,
+                    lead.contact_channel_id.id,
+                    lead.team_id.id,
+                    lead.company_id.id,
+                ),
+                "created_dims": (
+                    lead.type,
+                    bool(lead.date_conversion),
+                    lead.user_id.id,
+                ),
             }
         return snapshots
 
@@ -175,6 +224,10 @@ class CrmBscDirty(models.Model):
                                 if moved
                                 else []
                             ),
+                            "same_activities": old["activity_dims"]
+                            == new["activity_dims"],
+                            "same_created": (old["activity_dims"], old["created_dims"])
+                            == (new["activity_dims"], new["created_dims"]),
                         }
                     )
             else:

@@ -518,6 +518,8 @@ class CrmBscEngine(models.AbstractModel):
                   FROM tx CROSS JOIN LATERAL (VALUES (0, 0), (1, tx.ch), (2, tx.u),
                                                      (3, tx.t)) AS k(kind, val)
                  WHERE k.val IS NOT NULL AND k.kind = ANY(%(kinds)s)
+                   -- what the points read: the window before the first one on
+                   AND tx.d > %(first)s::date - %(window)s AND tx.d <= %(last)s::date
             ),
             marks AS (
                 SELECT customer, kind, val, d,
@@ -572,6 +574,8 @@ class CrmBscEngine(models.AbstractModel):
             window=scope.window_days,
             points=points,
             count=len(points),
+            first=points[0],
+            last=points[-1],
             new=new,
         )
         # the islands are a CTE the planner cannot count: a nested loop

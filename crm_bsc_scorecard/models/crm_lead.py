@@ -69,7 +69,9 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         Dirty = self.env["crm.bsc.dirty"].sudo()
-        Dirty._record(Dirty._lead_ranges(Dirty._lead_snapshot(leads).values()))
+        snapshots = list(Dirty._lead_snapshot(leads).values())
+        Dirty._drop_known_customers(snapshots, leads.ids)
+        Dirty._record(Dirty._lead_ranges(snapshots))
         return leads
 
     def write(self, vals):
@@ -85,6 +87,7 @@ class CrmLead(models.Model):
     def unlink(self):
         Dirty = self.env["crm.bsc.dirty"].sudo()
         snapshots = list(Dirty._lead_snapshot(self).values())
+        Dirty._drop_known_customers(snapshots, self.ids)
         result = super().unlink()
         Dirty._record(Dirty._lead_ranges(snapshots))
         return result

@@ -342,7 +342,32 @@ class Bench:
     def ensure(self, scale):
         database = DB_PREFIX + str(scale)
         if not self.args.rebuild and self.built(scale):
-            self.say(f"Database {database}: kept (--rebuild recreates it).")
+            self.say(
+                f"Database {database}: kept (--rebuild recreates it); "
+                "upgrading the addon to the code measured."
+            )
+            OUT.mkdir(exist_ok=True)
+            with open(OUT / f"{database}-upgrade.log", "w", encoding="utf-8") as log:
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "odoo",
+                        "-d",
+                        database,
+                        f"--addons-path={self.args.addons_path}",
+                        "-u",
+                        "crm_bsc_scorecard",
+                        "--stop-after-init",
+                        "--no-http",
+                        "--log-level=warn",
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    check=False,
+                )
+            if done.returncode:
+                raise SystemExit(f"bench: upgrading {database} failed; see {log.name}.")
             return
         self.say(f"Database {database}: building {scale:,} customers.")
         self.drop(database)

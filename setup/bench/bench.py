@@ -339,41 +339,11 @@ class Bench:
         if filestore.is_dir():
             shutil.rmtree(filestore)
 
-    def ensure(self, scale):
-        database = DB_PREFIX + str(scale)
-        if not self.args.rebuild and self.built(scale):
-            self.say(
-                f"Database {database}: kept (--rebuild recreates it); "
-                "upgrading the addon to the code measured."
-            )
-            OUT.mkdir(exist_ok=True)
-            with open(OUT / f"{database}-upgrade.log", "w", encoding="utf-8") as log:
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "odoo",
-                        "-d",
-                        database,
-                        f"--addons-path={self.args.addons_path}",
-                        "-u",
-                        "crm_bsc_scorecard",
-                        "--stop-after-init",
-                        "--no-http",
-                        "--log-level=warn",
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    check=False,
-                )
-            if done.returncode:
-                raise SystemExit(f"bench: upgrading {database} failed; see {log.name}.")
-            return
-        self.say(f"Database {database}: building {scale:,} customers.")
-        self.drop(database)
+    def odoo(self, database, log_name, what, *options):
+        """Run Odoo on ``database`` with ``options`` until it has initialised;
+        its output goes to .bench-output/<log_name>."""
         OUT.mkdir(exist_ok=True)
-        started = time.monotonic()
-        with open(OUT / f"{database}-install.log", "w", encoding="utf-8") as log:
+        with open(OUT / log_name, "w", encoding="utf-8") as log:
             done = subprocess.run(
                 [
                     sys.executable,
@@ -382,9 +352,7 @@ class Bench:
                     "-d",
                     database,
                     f"--addons-path={self.args.addons_path}",
-                    "-i",
-                    "crm,crm_bsc_scorecard",
-                    "--without-demo=all",
+                    *options,
                     "--stop-after-init",
                     "--no-http",
                     "--log-level=warn",
@@ -394,7 +362,34 @@ class Bench:
                 check=False,
             )
         if done.returncode:
-            raise SystemExit(f"bench: installing {database} failed; see {log.name}.")
+            raise SystemExit(f"bench: {what} {database} failed; see {log.name}.")
+
+    def ensure(self, scale):
+        database = DB_PREFIX + str(scale)
+        if not self.args.rebuild and self.built(scale):
+            self.say(
+                f"Database {database}: kept (--rebuild recreates it); "
+                "upgrading the addon to the code measured."
+            )
+            self.odoo(
+                database,
+                f"{database}-upgrade.log",
+                "upgrading",
+                "-u",
+                "crm_bsc_scorecard",
+            )
+            return
+        self.say(f"Database {database}: building {scale:,} customers.")
+        self.drop(database)
+        started = time.monotonic()
+        self.odoo(
+            database,
+            f"{database}-install.log",
+            "installing",
+            "-i",
+            "crm,crm_bsc_scorecard",
+            "--without-demo=all",
+        )
         installed = time.monotonic() - started
         result = self.step("load", scale, "--partners", str(scale))
         self.say(

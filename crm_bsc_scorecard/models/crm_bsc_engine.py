@@ -210,6 +210,19 @@ class CrmBscEngine(models.AbstractModel):
             t if users else null,
         )
 
+    @api.model
+    def _lead_dims(self, channels, users):
+        """The dimensions of a lead ``l``: its segment, channel, salesperson
+        and team."""
+        return self._dims(
+            channels,
+            users,
+            SQL("l.customer_segment_id"),
+            SQL("l.contact_channel_id"),
+            SQL("l.user_id"),
+            SQL("l.team_id"),
+        )
+
     # ------------------------------------------------------------------
     # Families of built-in indicators
     # ------------------------------------------------------------------
@@ -230,14 +243,7 @@ class CrmBscEngine(models.AbstractModel):
                AND l.type = 'opportunity'
                AND l.date_closed >= %(first)s AND l.date_closed < %(last)s::date + 1
             """,
-            dims=self._dims(
-                channels,
-                users,
-                SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"),
-                SQL("l.user_id"),
-                SQL("l.team_id"),
-            ),
+            dims=self._lead_dims(channels, users),
             period=self._period_join(scope, SQL("l.date_closed::date")),
             company=scope.company_id,
             first=scope.first_day,
@@ -354,14 +360,7 @@ class CrmBscEngine(models.AbstractModel):
              WHERE l.company_id = %(company)s
                AND l.create_date >= %(first)s AND l.create_date < %(last)s::date + 1
             """,
-            dims=self._dims(
-                channels,
-                users,
-                SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"),
-                SQL("l.user_id"),
-                SQL("l.team_id"),
-            ),
+            dims=self._lead_dims(channels, users),
             first_date=first_date,
             period=self._period_join(scope, SQL("l.create_date::date")),
             response_join=response_join,
@@ -420,14 +419,7 @@ class CrmBscEngine(models.AbstractModel):
                     OR l.date_closed >= %(first)s)
                AND COALESCE(l.date_conversion, l.create_date) < %(last)s::date + 1
             """,
-            dims=self._dims(
-                channels,
-                users,
-                SQL("l.customer_segment_id"),
-                SQL("l.contact_channel_id"),
-                SQL("l.user_id"),
-                SQL("l.team_id"),
-            ),
+            dims=self._lead_dims(channels, users),
             company=scope.company_id,
             first=scope.first_day,
             last=scope.last_day,

@@ -34,9 +34,6 @@ STORE_COLUMNS = (
     ("channel_id", SQL("int[]")),
     ("user_id", SQL("int[]")),
     ("team_id", SQL("int[]")),
-    ("perspective_id", SQL("int[]")),
-    ("objective_id", SQL("int[]")),
-    ("date_from", SQL("date[]")),
     ("has_value", SQL("bool[]")),
     ("value", SQL("numeric[]")),
     ("target", SQL("float8[]")),
@@ -1172,11 +1169,8 @@ class CrmBscEngine(models.AbstractModel):
             }
         )
         now = fields.Datetime.now()
-        starts = {pid: start for pid, start, _end in scope.periods}
         columns = {name: [] for name, _type in STORE_COLUMNS}
         for indicator in indicators:
-            perspective = indicator.perspective_id.id or None
-            objective = indicator.objective_id.id or None
             for key, (value, reason) in results[indicator].items():
                 period_id, segment, channel, user, team = key
                 if period_id not in open_ids:
@@ -1199,9 +1193,6 @@ class CrmBscEngine(models.AbstractModel):
                         channel,
                         user,
                         team,
-                        perspective,
-                        objective,
-                        starts[period_id],
                         value is not None,
                         value,
                         target,
@@ -1213,26 +1204,19 @@ class CrmBscEngine(models.AbstractModel):
                 ):
                     columns[name].append(item)
         count = len(columns["indicator_id"])
+        names = SQL(", ").join(SQL.identifier(name) for name in columns)
         for start in range(0, count, STORE_BATCH):
-            arrays = SQL(", ").join(
-                SQL(
-                    "%s::%s",
-                    engine_tools.array_literal(items[start : start + STORE_BATCH]),
-                    sql_type,
-                )
-                for (_name, sql_type), items in zip(
-                    STORE_COLUMNS, columns.values(), strict=True
-                )
-            )
-            names = SQL(", ").join(SQL.identifier(name) for name in columns)
+            arrays = self._store_arrays(columns, start)
+            # a value that did not change is left as it is: no new row
+            # version, and its write date says when it last changed
             self.env.cr.execute(
                 SQL(
                     """
-                    INSERT INTO crm_bsc_indicator_value (
-                        %(names)s, company_id, period_type, compute_token, source,
+                    INSERT INTO crm_bsc_indicator_value AS old (
+                        %(names)s, company_id, compute_token, source,
                         set_by_id, set_date, create_uid, create_date, write_uid,
                         write_date)
-                    SELECT v.*, %(company)s, %(period_type)s, %(token)s, 'computed',
+                    SELECT v.*, %(company)s, %(token)s, 'computed',
                            %(uid)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM unnest(%(arrays)s) AS v(%(names)s)
                     ON CONFLICT (indicator_id, period_id, company_id,
@@ -1244,41 +1228,72 @@ class CrmBscEngine(models.AbstractModel):
                                   score = EXCLUDED.score,
                                   status = EXCLUDED.status,
                                   note = EXCLUDED.note,
-                                  perspective_id = EXCLUDED.perspective_id,
-                                  objective_id = EXCLUDED.objective_id,
                                   compute_token = EXCLUDED.compute_token,
                                   source = 'computed',
                                   set_by_id = EXCLUDED.set_by_id,
                                   set_date = EXCLUDED.set_date,
                                   write_uid = EXCLUDED.write_uid,
                                   write_date = EXCLUDED.write_date
+                    WHERE (old.has_value, old.value, old.target, old.score,
+                           old.status, old.note, old.source)
+                          IS DISTINCT FROM
+                          (EXCLUDED.has_value, EXCLUDED.value, EXCLUDED.target,
+                           EXCLUDED.score, EXCLUDED.status, EXCLUDED.note,
+                           'computed')
                     """,
                     names=names,
                     arrays=arrays,
                     company=scope.company_id,
-                    period_type=period_type,
                     token=token,
                     uid=self.env.uid,
                     now=now,
                 )
             )
-        # values this run computed before but no longer produces
-        segments = [segment or 0 for segment in scope.segment_ids]
+        # values of the scope computed before that this run no longer
+        # produces (a salesperson without data now, a channel not watched)
+        produced = set(
+            zip(
+                *(
+                    [item or 0 for item in columns[name]]
+                    for name, _type in STORE_COLUMNS[:6]
+                ),
+                strict=True,
+            )
+        )
         self.env.cr.execute(
             SQL(
                 """
-                DELETE FROM crm_bsc_indicator_value
+                SELECT id, indicator_id, period_id, COALESCE(segment_id, 0),
+                       COALESCE(channel_id, 0), COALESCE(user_id, 0),
+                       COALESCE(team_id, 0)
+                  FROM crm_bsc_indicator_value
                  WHERE indicator_id = ANY(%s) AND company_id = %s
                    AND period_id = ANY(%s) AND COALESCE(segment_id, 0) = ANY(%s)
                    AND source = 'computed'
-                   AND compute_token IS DISTINCT FROM %s
                 """,
                 [indicator.id for indicator in indicators],
                 scope.company_id,
                 list(open_ids),
-                segments,
-                token,
+                [segment or 0 for segment in scope.segment_ids],
             )
         )
+        stale = [row[0] for row in self.env.cr.fetchall() if row[1:] not in produced]
+        if stale:
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_bsc_indicator_value WHERE id = ANY(%s)", stale)
+            )
         self.env["crm.bsc.indicator.value"].invalidate_model()
         return count
+
+    @api.model
+    def _store_arrays(self, columns, start):
+        """The typed SQL arrays of the batch of ``columns`` {name: [item]}
+        that begins at ``start``."""
+        return SQL(", ").join(
+            SQL(
+                "%s::%s",
+                engine_tools.array_literal(columns[name][start : start + STORE_BATCH]),
+                sql_type,
+            )
+            for name, sql_type in STORE_COLUMNS
+        )

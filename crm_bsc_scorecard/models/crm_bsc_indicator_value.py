@@ -31,12 +31,12 @@ class CrmBscIndicatorValue(models.Model):
     period_id = fields.Many2one(
         "crm.bsc.period", required=True, index=True, ondelete="restrict"
     )
+    # read from the period and the indicator (joined in SQL when grouped,
+    # filtered or sorted by): not copied on every value
     period_type = fields.Selection(
-        related="period_id.period_type", store=True, string="Granularity"
+        related="period_id.period_type", string="Granularity"
     )
-    date_from = fields.Date(
-        related="period_id.date_from", store=True, string="Period Start"
-    )
+    date_from = fields.Date(related="period_id.date_from", string="Period Start")
     period_state = fields.Selection(related="period_id.state", string="Period State")
     company_id = fields.Many2one(
         "res.company",
@@ -104,10 +104,10 @@ class CrmBscIndicatorValue(models.Model):
     )
     set_date = fields.Datetime(string="Set On", readonly=True)
     perspective_id = fields.Many2one(
-        related="indicator_id.perspective_id", store=True, string="Perspective"
+        related="indicator_id.perspective_id", string="Perspective"
     )
     objective_id = fields.Many2one(
-        related="indicator_id.objective_id", store=True, string="Objective"
+        related="indicator_id.objective_id", string="Objective"
     )
     unit = fields.Selection(related="indicator_id.unit")
     indicator_computation = fields.Selection(
@@ -115,6 +115,20 @@ class CrmBscIndicatorValue(models.Model):
     )
 
     def init(self):
+        # Copies of the period's and the indicator's fields that earlier
+        # versions stored on every value: each foreign key among them cost a
+        # check per value written.
+        self.env.cr.execute(
+            SQL(
+                """
+                ALTER TABLE crm_bsc_indicator_value
+                    DROP COLUMN IF EXISTS perspective_id,
+                    DROP COLUMN IF EXISTS objective_id,
+                    DROP COLUMN IF EXISTS date_from,
+                    DROP COLUMN IF EXISTS period_type
+                """
+            )
+        )
         # Indexes of earlier versions that only slowed the bulk writes down
         # (the unique key covers the indicator; the breakdowns are indexed
         # where they are set): dropped, the breakdowns' re-created partial.

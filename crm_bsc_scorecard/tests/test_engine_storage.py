@@ -78,8 +78,10 @@ class TestEngineStorage(EngineCommon):
         self.assertTrue(self.sc_a.values_computed_at)
 
     def test_stored_values_group_by_perspective_objective_and_period(self):
-        """The stored related fields the pivot and graph group by are filled
-        by the bulk write too, on every value, breakdowns included."""
+        """The perspective, objective, period start and granularity the pivot
+        and graph group by are read from the indicator and the period (not
+        copied on each value): every value has them, breakdowns included,
+        and they group, filter and sort in SQL."""
         objective = self.env["crm.bsc.objective"].create(
             {
                 "name": "Grow revenue",
@@ -110,6 +112,22 @@ class TestEngineStorage(EngineCommon):
             sum(count for _objective, _month, count in groups), len(values)
         )
         self.assertEqual({group[0] for group in groups}, {objective})
+        by_perspective = Value._read_group(
+            [("id", "in", values.ids)], ["perspective_id", "period_type"], ["__count"]
+        )
+        self.assertEqual(
+            by_perspective,
+            [(self.ind["won_revenue"].perspective_id, "month", len(values))],
+        )
+        february = Value.search(
+            [("id", "in", values.ids), ("date_from", "=", self.feb.date_from)]
+        )
+        self.assertEqual(february, values.filtered(lambda v: v.period_id == self.feb))
+        ordered = Value.search([("id", "in", values.ids)])
+        self.assertEqual(
+            ordered.mapped("date_from"),
+            sorted(values.mapped("date_from"), reverse=True),
+        )
 
     def test_breakdowns_are_stored_unscored(self):
         self.compute_a()
@@ -269,6 +287,56 @@ class TestEngineStorage(EngineCommon):
             )
         )
         self.assertEqual(self.env.cr.fetchall(), ids)
+
+    def _versions(self):
+        """{(code, period, segment, channel, user, team): (row version,
+        write date, compute token)} of company A's computed values."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT i.code, v.period_id, v.segment_id, v.channel_id, v.user_id,
+                       v.team_id, v.xmin::text, v.write_date, v.compute_token
+                  FROM crm_bsc_indicator_value v
+                  JOIN crm_bsc_indicator i ON i.id = v.indicator_id
+                 WHERE v.company_id = %s AND v.source = 'computed'
+                """,
+                self.company_a.id,
+            )
+        )
+        return {tuple(row[:6]): tuple(row[6:]) for row in self.env.cr.fetchall()}
+
+    def test_unchanged_values_are_not_rewritten(self):
+        """A value whose number, target, score, status and note are the same
+        keeps its row (no new version) and its write date: the write date
+        says when it last changed. A changed one is rewritten."""
+        self.compute_a()
+        before = self._versions()
+        # T4 (won in February, no customer before) is worth 500 more
+        self.t4.expected_revenue += 500
+        self.env.flush_all()
+        self.compute_a()
+        after = self._versions()
+        self.assertEqual(set(after), set(before))
+        changed = {key for key in after if after[key] != before[key]}
+        # T4 was open at the end of January (pipeline) and won in February
+        self.assertEqual(
+            {key[:2] for key in changed},
+            {
+                (self.ind["won_revenue"].code, self.feb.id),
+                (self.ind["avg_deal_size"].code, self.feb.id),
+                (self.ind["pipeline_value"].code, self.jan.id),
+                (self.ind["weighted_pipeline"].code, self.jan.id),
+            },
+        )
+        total = (self.ind["won_revenue"].code, self.feb.id, None, None, None, None)
+        self.assertIn(total, changed)
+        self.assertNotEqual(after[total][2], before[total][2])
+        # what T4 does not count in kept its row version and write date
+        for key in set(after) - changed:
+            self.assertEqual(after[key], before[key], key)
+        self.assertIn(
+            (self.ind["won_deals"].code, self.feb.id, None, None, None, None), after
+        )
 
     def test_values_no_longer_produced_are_removed(self):
         self.compute_a()

@@ -173,17 +173,18 @@ def stored_values(cr, indicator_codes, period_ids):
     }
 
 
-def _absent(code):
+def absent(code):
+    """What a missing key of this indicator stands for."""
     return 0.0 if code in ZERO_CODES else None
 
 
-def _same(left, right):
+def _same(left, right, abs_tol=1e-6):
     if left is None or right is None:
         return left is None and right is None
-    return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-6)
+    return math.isclose(left, right, rel_tol=1e-9, abs_tol=abs_tol)
 
 
-def compare(reference, stored):
+def compare(reference, stored, abs_tol=1e-6):
     """Compare two {key: value} tables; return (keys compared, mismatches).
 
     Keys in total, per segment and per channel must be on both sides. A key
@@ -198,15 +199,15 @@ def compare(reference, stored):
         code, _period, _segment, _channel, user, team = key
         optional = user is not None or team is not None
         if optional:
-            left = reference.get(key, _absent(code))
-            right = stored.get(key, _absent(code))
+            left = reference.get(key, absent(code))
+            right = stored.get(key, absent(code))
         else:
             left = reference.get(key, "missing")
             right = stored.get(key, "missing")
             if "missing" in (left, right):
                 mismatches.append((key, left, right))
                 continue
-        if not _same(left, right):
+        if not _same(left, right, abs_tol):
             mismatches.append((key, left, right))
     return len(keys), mismatches
 

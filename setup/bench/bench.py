@@ -466,7 +466,7 @@ class Bench:
         if d["implemented"]:
             self.say(
                 f"d at {main:,} customers: {d['seconds']:.2f} s, "
-                f"{d['written']:,} values rewritten; pending changes "
+                f"{d['written']:,} values recomputed; pending changes "
                 + json.dumps(d["pending"])
             )
             self.report_check("d check (floor vs engine after it)", d["check"])

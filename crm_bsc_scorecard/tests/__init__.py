@@ -16,3 +16,4 @@ from . import test_engine_storage
 from . import test_engine_cron
 from . import test_engine_incremental
 from . import test_engine_orm_equivalence
+from . import test_translations

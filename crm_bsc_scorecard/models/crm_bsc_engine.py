@@ -21,6 +21,7 @@ from ..tools import engine as engine_tools
 from ..tools import formula as formula_tools
 from ..tools import graph as graph_tools
 from ..tools import scoring
+from .crm_bsc_indicator_value import KEY_DIMENSIONS
 
 _logger = logging.getLogger(__name__)
 
@@ -1252,12 +1253,10 @@ class CrmBscEngine(models.AbstractModel):
             )
         # values of the scope computed before that this run no longer
         # produces (a salesperson without data now, a channel not watched)
+        key_columns = ("indicator_id", "period_id", *KEY_DIMENSIONS)
         produced = set(
             zip(
-                *(
-                    [item or 0 for item in columns[name]]
-                    for name, _type in STORE_COLUMNS[:6]
-                ),
+                *([item or 0 for item in columns[name]] for name in key_columns),
                 strict=True,
             )
         )

@@ -5,6 +5,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import crm_bsc_dirty
+from . import crm_bsc_customer_count
+from . import crm_stage
 from . import crm_lead
 from . import mail_activity
 from . import mail_message

@@ -197,8 +197,41 @@ class CrmBscDirty(models.Model):
                     bool(lead.date_conversion),
                     lead.user_id.id,
                 ),
+                "transaction": self._lead_transaction(lead, customer),
             }
         return snapshots
+
+    @api.model
+    def _lead_transaction(self, lead, customer):
+        """The customer transaction a lead is, as the engine reads it
+        (company, customer, day, lead, channel, user, team), or None."""
+        if not (
+            lead.active
+            and lead.type == "opportunity"
+            and lead.stage_id.is_won
+            and lead.date_closed
+            and lead.company_id
+            and customer
+        ):
+            return None
+        return (
+            lead.company_id.id,
+            customer.id,
+            lead.date_closed.date(),
+            lead.id,
+            lead.contact_channel_id.id or None,
+            lead.user_id.id or None,
+            lead.team_id.id or None,
+        )
+
+    @api.model
+    def _record_transactions(self, before, after):
+        """Record the customer transactions that changed between two sets
+        of snapshots, for the kept customer counts."""
+        self.env["crm.bsc.transaction.change"]._record_transactions(
+            {lead_id: snap["transaction"] for lead_id, snap in before.items()},
+            {lead_id: snap["transaction"] for lead_id, snap in after.items()},
+        )
 
     @api.model
     def _merge_snapshots(self, before, after):

@@ -27,6 +27,8 @@ _logger = logging.getLogger(__name__)
 
 STORE_BATCH = 50000
 ENGINE_WORK_MEM_KB = 65536
+# the advisory lock of the run that brings the kept customer counts up to date
+COUNTS_LOCK = 0x43524D42
 # the columns of a stored value that vary from row to row, with their types
 STORE_COLUMNS = (
     ("indicator_id", SQL("int[]")),
@@ -451,6 +453,11 @@ class CrmBscEngine(models.AbstractModel):
                 self._utm_channel_sql(SQL("so.source_id"), SQL("so.medium_id")),
                 scope.company_id,
             )
+        return self._lead_transactions_sql(scope.company_id)
+
+    @api.model
+    def _lead_transactions_sql(self, company_id):
+        """Won opportunities of the company as customer transactions."""
         return SQL(
             """
             SELECT rp.commercial_partner_id AS customer, l.date_closed::date AS d,
@@ -462,7 +469,7 @@ class CrmBscEngine(models.AbstractModel):
              WHERE l.company_id = %s AND l.active AND l.type = 'opportunity'
                AND l.date_closed IS NOT NULL
             """,
-            scope.company_id,
+            company_id,
         )
 
     @api.model
@@ -591,6 +598,334 @@ class CrmBscEngine(models.AbstractModel):
         )
         return engine_tools.decode_rows(
             [row[1:] for row in rows if row[0] == 2], ("new_count",), table
+        )
+
+    # ------------------------------------------------------------------
+    # Customer counts kept between runs (crm.bsc.customer.count)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _customers_family_table(self, scope, channels, users):
+        """The customers table of a run that stores values.
+
+        With ``crm_bsc_customer_counts`` in the context ("compute": read
+        every transaction, "kept": use the counts kept for these periods
+        when there are), the counts are brought up to date with the
+        pending transaction changes first, and those computed are kept for
+        the next incremental run. Only won opportunities are followed: with
+        sale orders as transactions, every run reads them all."""
+        mode = self.env.context.get("crm_bsc_customer_counts")
+        if not mode or scope.transaction_source != "opportunities":
+            return self._customers_table(scope, channels, users)
+        if not self._catch_up_customer_counts():
+            # another run is at the counts: read every transaction
+            return self._customers_table(scope, channels, users)
+        if mode == "kept":
+            table = self._kept_customer_counts(scope, channels, users)
+            if table is not None:
+                return table
+        table = self._customers_table(scope, channels, users)
+        self._keep_customer_counts(scope, channels, users, table)
+        return table
+
+    def _counts_where(self, company_id, channels, users, window_days, period_ids):
+        return SQL(
+            """company_id = %s AND by_channel = %s AND by_user = %s
+               AND window_days = %s AND period_id = ANY(%s)""",
+            company_id,
+            bool(channels),
+            bool(users),
+            window_days,
+            list(period_ids),
+        )
+
+    @api.model
+    def _pending_customer_periods(self, scope, channels, users):
+        """The periods of the scope whose kept counts changed since their
+        values were computed; None when some period has no kept counts."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT period_id, bool_or(pending) FROM crm_bsc_customer_count
+                    WHERE %s AND segment_id IS NULL AND channel_id IS NULL
+                      AND user_id IS NULL AND team_id IS NULL
+                    GROUP BY period_id""",
+                self._counts_where(
+                    scope.company_id,
+                    channels,
+                    users,
+                    scope.window_days,
+                    [pid for pid, _s, _e in scope.periods],
+                ),
+            )
+        )
+        rows = dict(self.env.cr.fetchall())
+        if set(rows) != {pid for pid, _s, _e in scope.periods}:
+            return None
+        return {pid for pid, pending in rows.items() if pending}
+
+    @api.model
+    def _kept_customer_counts(self, scope, channels, users):
+        """The customers table of the scope from the kept counts (None when
+        a period has none); its periods are no longer pending."""
+        period_ids = [pid for pid, _s, _e in scope.periods]
+        where = self._counts_where(
+            scope.company_id, channels, users, scope.window_days, period_ids
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT period_id, segment_id, channel_id, user_id, team_id,
+                          active_count, cohort_count, retained_count, new_count
+                     FROM crm_bsc_customer_count WHERE %s""",
+                where,
+            )
+        )
+        counts = {
+            tuple(row[:5]): dict(zip(engine_tools.COUNT_MEASURES, row[5:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
+        if {key[0] for key in counts} != set(period_ids):
+            return None
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_bsc_customer_count SET pending = false "
+                "WHERE %s AND pending",
+                where,
+            )
+        )
+        return engine_tools.counts_table(counts)
+
+    @api.model
+    def _keep_customer_counts(self, scope, channels, users, table):
+        """Keep the counts of a customers table computed from every
+        transaction (each period keeps at least its all-customers row)."""
+        period_ids = [pid for pid, _s, _e in scope.periods]
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM crm_bsc_customer_count WHERE %s",
+                self._counts_where(
+                    scope.company_id, channels, users, scope.window_days, period_ids
+                ),
+            )
+        )
+        counts = {
+            key: {
+                name: int(measures.get(name, 0)) for name in engine_tools.COUNT_MEASURES
+            }
+            for key, measures in table.items()
+            if key[0] in set(period_ids)
+        }
+        for period_id in period_ids:
+            counts.setdefault((period_id, None, None, None, None), {})
+        self._insert_customer_counts(
+            scope.company_id, channels, users, scope.window_days, counts
+        )
+
+    def _insert_customer_counts(self, company_id, channels, users, window, counts):
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, false)",
+                company_id,
+                bool(channels),
+                bool(users),
+                window,
+                *key,
+                *(measures.get(name, 0) for name in engine_tools.COUNT_MEASURES),
+            )
+            for key, measures in sorted(
+                counts.items(), key=lambda item: tuple(v or 0 for v in item[0])
+            )
+        ]
+        for start in range(0, len(rows), STORE_BATCH):
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO crm_bsc_customer_count (company_id, by_channel,
+                           by_user, window_days, period_id, segment_id, channel_id,
+                           user_id, team_id, active_count, cohort_count,
+                           retained_count, new_count, pending)
+                       VALUES %s""",
+                    SQL(", ").join(rows[start : start + STORE_BATCH]),
+                )
+            )
+
+    @api.model
+    def _catch_up_customer_counts(self):
+        """Apply the pending transaction changes to every kept count, then
+        forget them. The counts of a company whose changes do not add up
+        (a change made around the hooks) are dropped: its next run reads
+        every transaction again.
+
+        One transaction at a time works on the counts (until it ends):
+        returns False, having done nothing, when another one does."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", COUNTS_LOCK))
+        if not cr.fetchone()[0]:
+            return False
+        cr.execute(
+            SQL(
+                """SELECT id, sign, company_id, customer_id, date, lead_id,
+                          channel_id, user_id, team_id, segment_id
+                     FROM crm_bsc_transaction_change ORDER BY id"""
+            )
+        )
+        changes = cr.fetchall()
+        if not changes:
+            return True
+        # the counts of closed periods are of no further use
+        cr.execute(
+            SQL(
+                """DELETE FROM crm_bsc_customer_count c USING crm_bsc_period p
+                    WHERE p.id = c.period_id AND p.state != 'open'"""
+            )
+        )
+        cr.execute(
+            SQL(
+                """SELECT DISTINCT c.company_id, c.by_channel, c.by_user,
+                          c.window_days, p.id, p.date_from, p.date_to
+                     FROM crm_bsc_customer_count c
+                     JOIN crm_bsc_period p ON p.id = c.period_id"""
+            )
+        )
+        kept = {}
+        for company_id, by_channel, by_user, window, *period in cr.fetchall():
+            kept.setdefault(company_id, {}).setdefault(
+                (by_channel, by_user, window), []
+            ).append(tuple(period))
+        for company_id, groups in kept.items():
+            try:
+                with cr.savepoint():
+                    self._apply_transaction_changes(company_id, changes, groups)
+            except (ValueError, psycopg2.Error) as error:
+                _logger.info(
+                    "Customer counts of company %s dropped: %s", company_id, error
+                )
+                self.env["crm.bsc.customer.count"]._invalidate([company_id])
+        cr.execute(
+            SQL(
+                "DELETE FROM crm_bsc_transaction_change WHERE id = ANY(%s)",
+                [change[0] for change in changes],
+            )
+        )
+        return True
+
+    @api.model
+    def _apply_transaction_changes(self, company_id, changes, groups):
+        """Add to the company's kept counts what its changed customers count
+        now, and remove what they counted before the changes."""
+        by_customer = {}
+        for _id, sign, company, customer, day, lead, ch, u, t, segment in changes:
+            if sign and company != company_id:
+                continue
+            by_customer.setdefault(customer, []).append(
+                (sign, (day, lead, ch or None, u or None, t or None), segment or None)
+            )
+        if not by_customer:
+            return
+        customers = sorted(by_customer)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """SELECT tx.customer, tx.d, tx.src, tx.ch, tx.u, tx.t
+                     FROM (%s) AS tx WHERE tx.customer = ANY(%s)""",
+                self._lead_transactions_sql(company_id),
+                customers,
+            )
+        )
+        now = {}
+        for customer, *transaction in cr.fetchall():
+            now.setdefault(customer, []).append(tuple(transaction))
+        cr.execute(
+            SQL(
+                "SELECT id, customer_segment_id FROM res_partner WHERE id = ANY(%s)",
+                customers,
+            )
+        )
+        segments = dict(cr.fetchall())
+        states = []
+        for customer in customers:
+            transactions = now.get(customer, [])
+            segment = segments.get(customer)
+            before, segment_before = engine_tools.earlier_state(
+                transactions, segment, by_customer[customer]
+            )
+            if segment_before != segment:
+                start = None  # every period
+            else:
+                start = engine_tools.changed_from(transactions, before)
+                if start is None:
+                    continue
+            states.append((transactions, segment, before, segment_before, start))
+        if not states:
+            return
+        for (channels, users, window), periods in groups.items():
+            delta = {}
+            for transactions, segment, before, segment_before, start in states:
+                touched = [p for p in periods if start is None or p[2] >= start]
+                if not touched:
+                    continue
+                engine_tools.add_counts(
+                    delta,
+                    engine_tools.customer_counts(
+                        transactions, segment, touched, window, channels, users
+                    ),
+                )
+                engine_tools.add_counts(
+                    delta,
+                    engine_tools.customer_counts(
+                        before, segment_before, touched, window, channels, users
+                    ),
+                    -1,
+                )
+            delta = {
+                key: change for key, change in delta.items() if any(change.values())
+            }
+            if delta:
+                self._update_customer_counts(company_id, channels, users, window, delta)
+
+    def _update_customer_counts(self, company_id, channels, users, window, delta):
+        """Apply count changes {key: {measure: change}}; their periods
+        become pending."""
+        cr = self.env.cr
+        period_ids = sorted({key[0] for key in delta})
+        where = self._counts_where(company_id, channels, users, window, period_ids)
+        cr.execute(
+            SQL(
+                """SELECT id, period_id, segment_id, channel_id, user_id, team_id,
+                          active_count, cohort_count, retained_count, new_count
+                     FROM crm_bsc_customer_count WHERE %s""",
+                where,
+            )
+        )
+        existing = {
+            tuple(row[1:6]): (
+                row[0],
+                dict(zip(engine_tools.COUNT_MEASURES, row[6:], strict=True)),
+            )
+            for row in cr.fetchall()
+        }
+        dropped, counts = [], {}
+        for key, change in delta.items():
+            row_id, measures = existing.get(key, (None, {}))
+            measures = dict(measures)
+            for name, number in change.items():
+                measures[name] = measures.get(name, 0) + number
+            if any(number < 0 for number in measures.values()):
+                raise ValueError(f"negative customer count at {key}: {measures}")
+            if row_id:
+                dropped.append(row_id)
+            if any(measures.values()) or key[1:] == (None, None, None, None):
+                counts[key] = measures
+        if dropped:
+            cr.execute(
+                SQL("DELETE FROM crm_bsc_customer_count WHERE id = ANY(%s)", dropped)
+            )
+        self._insert_customer_counts(company_id, channels, users, window, counts)
+        cr.execute(
+            SQL(
+                """UPDATE crm_bsc_customer_count SET pending = true
+                    WHERE %s AND segment_id IS NULL AND channel_id IS NULL
+                      AND user_id IS NULL AND team_id IS NULL""",
+                where,
+            )
         )
 
     @api.model
@@ -1000,7 +1335,7 @@ class CrmBscEngine(models.AbstractModel):
         elif family == "customers" and not self.env.context.get(
             "crm_bsc_combined_breakdowns"
         ):
-            return self._customers_table(scope, channels, users)
+            return self._customers_family_table(scope, channels, users)
         else:
             parts = getattr(self, f"_family_{family}")(scope, channels, users)
         table = {}

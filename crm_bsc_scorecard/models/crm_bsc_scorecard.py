@@ -438,7 +438,10 @@ class CrmBscScorecard(models.Model):
         the open periods that have started; closed periods are never
         rewritten. Returns the number of values written.
         """
-        engine = self.env["crm.bsc.engine"]
+        # the customer counts are read from every transaction, and kept
+        engine = self.env["crm.bsc.engine"].with_context(
+            crm_bsc_customer_counts="compute"
+        )
         written = 0
         for (company, period_type), scorecards in self.grouped(
             lambda s: (s.company_id, s.period_type)
@@ -555,7 +558,10 @@ class CrmBscScorecard(models.Model):
         ranges = defaultdict(list)
         for company_id, family, start, end in self.env.cr.fetchall():
             ranges[company_id, family].append((start, end))
-        engine = self.env["crm.bsc.engine"]
+        # the customer counts kept are brought up to date with the changed
+        # customers, and read instead of every transaction
+        engine = self.env["crm.bsc.engine"].with_context(crm_bsc_customer_counts="kept")
+        counts_kept = engine._catch_up_customer_counts()
         Period = self.env["crm.bsc.period"]
         written = 0
         for (company, period_type), group in scorecards.grouped(
@@ -564,10 +570,26 @@ class CrmBscScorecard(models.Model):
             periods = self._open_periods(period_type)
             closure = engine._closure(group.line_ids.indicator_id)
             source = company.bsc_transaction_source or "opportunities"
+            segment_ids = sorted(
+                {s.segment_id.id or None for s in group} | {None}, key=lambda s: s or 0
+            )
+            pending = (
+                self._pending_customer_periods(
+                    company, periods, segment_ids, group, closure
+                )
+                if counts_kept
+                else None
+            )
             affected = {}
             for indicator in closure:
                 if indicator.computation == "builtin":
                     family = engine_tools.family_of(indicator.builtin_code, source)
+                    if family == "customers" and pending is not None:
+                        # exactly the periods whose counts changed
+                        affected[indicator] = periods.filtered(
+                            lambda p, pending=pending: p.id in pending
+                        )
+                        continue
                     spans = ranges.get((company.id, family), [])
                     affected[indicator] = periods.filtered(
                         lambda p, spans=spans: any(
@@ -586,9 +608,6 @@ class CrmBscScorecard(models.Model):
             for indicator, touched in affected.items():
                 if touched:
                     by_periods[tuple(sorted(touched.ids))] |= indicator
-            segment_ids = sorted(
-                {s.segment_id.id or None for s in group} | {None}, key=lambda s: s or 0
-            )
             for period_ids, indicators in by_periods.items():
                 touched = Period.browse(period_ids)
                 # the channels and breakdowns of all the group's indicators:
@@ -603,6 +622,35 @@ class CrmBscScorecard(models.Model):
                 written += engine._store(scope, period_type, results, list(indicators))
         self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty WHERE id <= %s", max_id))
         return written
+
+    def _pending_customer_periods(self, company, periods, segment_ids, group, closure):
+        """The open periods whose kept customer counts changed since their
+        values were computed, or None when the counts are not kept for all
+        of them (the dates of the changes say what to recompute then)."""
+        if not periods or (company.bsc_transaction_source or "opportunities") != (
+            "opportunities"
+        ):
+            return None
+        members = [
+            indicator
+            for indicator in closure
+            if indicator.computation == "builtin"
+            and engine_tools.family_of(indicator.builtin_code) == "customers"
+        ]
+        if not members:
+            return None
+        engine = self.env["crm.bsc.engine"].with_company(company)
+        scope = engine._scope(
+            company,
+            [(p.id, p.date_from, p.date_to) for p in periods],
+            segment_ids,
+            group.line_ids.indicator_id,
+        )
+        return engine._pending_customer_periods(
+            scope,
+            any(scope.channel_ids.get(indicator.id) for indicator in members),
+            any(scope.users.get(indicator.id) for indicator in members),
+        )
 
     @api.model
     def _cron_compute_values_incremental(self):

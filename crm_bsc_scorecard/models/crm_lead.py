@@ -69,7 +69,9 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         Dirty = self.env["crm.bsc.dirty"].sudo()
-        snapshots = list(Dirty._lead_snapshot(leads).values())
+        after = Dirty._lead_snapshot(leads)
+        Dirty._record_transactions({}, after)
+        snapshots = list(after.values())
         Dirty._drop_known_customers(snapshots, leads.ids)
         Dirty._record(Dirty._lead_ranges(snapshots))
         return leads
@@ -81,13 +83,16 @@ class CrmLead(models.Model):
         before = Dirty._lead_snapshot(self)
         result = super().write(vals)
         after = Dirty._lead_snapshot(self)
+        Dirty._record_transactions(before, after)
         Dirty._record(Dirty._lead_ranges(Dirty._merge_snapshots(before, after)))
         return result
 
     def unlink(self):
         Dirty = self.env["crm.bsc.dirty"].sudo()
-        snapshots = list(Dirty._lead_snapshot(self).values())
+        before = Dirty._lead_snapshot(self)
+        snapshots = list(before.values())
         Dirty._drop_known_customers(snapshots, self.ids)
         result = super().unlink()
+        Dirty._record_transactions(before, {})
         Dirty._record(Dirty._lead_ranges(snapshots))
         return result

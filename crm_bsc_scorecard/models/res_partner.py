@@ -34,10 +34,52 @@ class ResPartner(models.Model):
         ]
 
     def write(self, vals):
+        segments = commercial = None
+        if "customer_segment_id" in vals:
+            # the segment a customer (a commercial entity) had
+            segments = {
+                partner.id: partner.customer_segment_id.id
+                for partner in self.sudo()
+                if partner.commercial_partner_id == partner
+            }
+        if {"parent_id", "is_company"} & set(vals):
+            commercial = {p.id: p.commercial_partner_id.id for p in self.sudo()}
         result = super().write(vals)
+        moved = commercial is not None and any(
+            partner.commercial_partner_id.id != commercial[partner.id]
+            for partner in self.sudo()
+        )
+        if segments:
+            self.env["crm.bsc.transaction.change"].sudo()._record_segments(
+                {
+                    partner.id: segments[partner.id]
+                    for partner in self.sudo()
+                    if partner.id in segments
+                    and partner.customer_segment_id.id != segments[partner.id]
+                }
+            )
+        if moved and self._bsc_has_leads():
+            # their won opportunities now belong to another customer
+            self.env["crm.bsc.customer.count"].sudo()._invalidate()
         if set(vals) & set(PARTNER_FIELDS):
-            self._bsc_record_changes(segment_changed="customer_segment_id" in vals)
+            self._bsc_record_changes(
+                segment_changed="customer_segment_id" in vals or moved
+            )
         return result
+
+    def unlink(self):
+        if self._bsc_has_leads():
+            # their leads lose their customer without a write
+            self.env["crm.bsc.customer.count"].sudo()._invalidate()
+        return super().unlink()
+
+    def _bsc_has_leads(self):
+        return bool(
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("partner_id", "child_of", self.ids)], limit=1)
+        )
 
     def _bsc_record_changes(self, segment_changed=False):
         """Customer data moved: completeness (and, when the segment moved,

@@ -5,6 +5,7 @@ after changes made through the ORM: leads written, won, lost, created and
 deleted, activities, messages, a customer's segment."""
 
 import datetime
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
@@ -64,20 +65,55 @@ class TestEngineIncremental(EngineCommon):
         self.scorecards._compute_values()
         return self.snapshot()
 
-    def assertIncrementalIsFull(self, change):
+    def counts(self):
+        """The customer counts kept: {key: counts}."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, period_id, by_channel, by_user, window_days,
+                       segment_id, channel_id, user_id, team_id, active_count,
+                       cohort_count, retained_count, new_count
+                  FROM crm_bsc_customer_count
+                """
+            )
+        )
+        return {tuple(row[:9]): tuple(row[9:]) for row in self.env.cr.fetchall()}
+
+    def assertIncrementalIsFull(self, change, reads_transactions=False):
         """Compute everything, apply ``change``, recompute incrementally,
-        then fully: both store the same values, and the change moved some."""
+        then fully: both store the same values, and the change moved some.
+
+        The incremental recompute reads the customer counts kept, brought
+        up to date from the changed customers alone, unless
+        ``reads_transactions`` (a change the hooks cannot follow): then
+        every transaction is read again. Either way the counts it keeps are
+        those a full recompute finds."""
         before = self.full()
+        self.assertTrue(self.counts(), "the full recompute kept no customer counts")
         self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty"))
         change()
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
         self.assertTrue(self.env.cr.fetchone()[0], "the change left no trace")
-        self.scorecards._compute_values_incremental()
+        Engine = self.registry["crm.bsc.engine"]
+        read_all = patch.object(
+            Engine,
+            "_customers_table",
+            autospec=True,
+            side_effect=Engine._customers_table,
+        )
+        with read_all as customers_table:
+            self.scorecards._compute_values_incremental()
+        self.assertEqual(customers_table.called, reads_transactions)
         incremental = self.snapshot()
+        kept = self.counts()
         self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_transaction_change"))
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
         full = self.full()
+        recounted = self.counts()
+        self.assertEqual(kept, recounted, "the counts kept differ from a recount")
         self.assertNotEqual(before, full, "the change moved no value")
         names = {i.id: i.code for i in self.env["crm.bsc.indicator"].search([])}
         differences = sorted(
@@ -250,7 +286,9 @@ class TestEngineIncremental(EngineCommon):
 
     def test_contact_moved_to_another_customer(self):
         """P1, through whom C1 won T1, joins C4: T1 is C4's transaction now."""
-        self.assertIncrementalIsFull(lambda: self.p1.write({"parent_id": self.c4.id}))
+        self.assertIncrementalIsFull(
+            lambda: self.p1.write({"parent_id": self.c4.id}), reads_transactions=True
+        )
 
     def test_customer_data_changed(self):
         def change():

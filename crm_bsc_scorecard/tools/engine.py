@@ -17,6 +17,7 @@ None and the reason there is no value.
 import datetime
 import decimal
 import itertools
+from collections import Counter
 
 from . import formula as formula_tools
 
@@ -465,3 +466,147 @@ def running_totals(table, ids, presence):
                     measure: round(total, 6) for measure, total in totals.items()
                 }
     return result
+
+
+# ---------------------------------------------------------------------------
+# Customer counts kept between runs: the incremental recompute of the
+# customers family adds what changed customers count now and removes what
+# they counted before, instead of reading every customer's transactions.
+# ---------------------------------------------------------------------------
+
+COUNT_MEASURES = ("active_count", "cohort_count", "retained_count", "new_count")
+
+
+def _transaction_dims(transaction, channels, users):
+    """The (channel, user, team) groups a transaction places its customer
+    in: all, and its channel, salesperson and team when asked for and set."""
+    _day, _src, channel, user, team = transaction
+    groups = [(None, None, None)]
+    if channels and channel is not None:
+        groups.append((channel, None, None))
+    if users:
+        if user is not None:
+            groups.append((None, user, None))
+        if team is not None:
+            groups.append((None, None, team))
+    return groups
+
+
+def customer_counts(transactions, segment, periods, window_days, channels, users):
+    """What one customer counts in the customers table, by the definitions
+    the SQL of the family follows: {key: {measure: count}}.
+
+    ``transactions`` are all its transactions (day, source id, channel,
+    user, team); ``segment`` its segment (None: it counts in all customers
+    only); ``periods`` [(id, start, end)]. Per period and group (all, a
+    channel, a salesperson, a team): *active* when a transaction of the
+    group lies in the activity window ending on the period's last day,
+    *cohort* when one lies in the window ending on its eve, *retained* when
+    in the cohort and active at the end (any transaction), *new* in the
+    period holding its first transaction ever (the groups of that one)."""
+    ordered = sorted(transactions, key=lambda tx: (tx[0], tx[1]))
+    if not ordered:
+        return {}
+    window = datetime.timedelta(days=window_days)
+    one_day = datetime.timedelta(days=1)
+    segments = [None] if segment is None else [None, segment]
+    dims = [_transaction_dims(tx, channels, users) for tx in ordered]
+    everyone = (None, None, None)
+
+    def active(day):
+        low = day - window
+        groups = set()
+        for tx, tx_dims in zip(ordered, dims, strict=True):
+            if tx[0] > day:
+                break
+            if tx[0] > low:
+                groups.update(tx_dims)
+        return groups
+
+    counts = {}
+
+    def add(period_id, groups, measure):
+        for group in groups:
+            for seg in segments:
+                entry = counts.setdefault((period_id, seg, *group), {})
+                entry[measure] = entry.get(measure, 0) + 1
+
+    first_day = ordered[0][0]
+    for period_id, start, end in periods:
+        if end < first_day:
+            continue
+        at_end = active(end)
+        add(period_id, at_end, "active_count")
+        cohort = active(start - one_day)
+        add(period_id, cohort, "cohort_count")
+        if everyone in at_end:
+            add(period_id, cohort, "retained_count")
+        if start <= first_day <= end:
+            add(period_id, dims[0], "new_count")
+    return counts
+
+
+def earlier_state(transactions, segment, changes):
+    """A customer's transactions and segment before ``changes``, from those
+    it has now.
+
+    ``changes`` are, in the order they happened, (sign, transaction,
+    segment before): sign +1 a transaction appeared, -1 one disappeared,
+    0 the segment changed from ``segment before``. A ValueError says the
+    changes do not lead to what the customer has now (the counts kept
+    cannot be trusted then)."""
+    before = list(transactions)
+    for sign, transaction, _segment in changes:
+        if sign > 0:
+            try:
+                before.remove(tuple(transaction))
+            except ValueError:
+                raise ValueError(
+                    f"transaction {transaction} was added but is not there"
+                ) from None
+        elif sign < 0:
+            before.append(tuple(transaction))
+    for sign, _transaction, previous in changes:
+        if not sign:
+            segment = previous
+            break
+    return before, segment
+
+
+def add_counts(table, counts, sign=1):
+    """Add (sign 1) or remove (sign -1) counts to a table of counts, in
+    place; returns the keys touched."""
+    for key, measures in counts.items():
+        entry = table.setdefault(key, {})
+        for measure, number in measures.items():
+            entry[measure] = entry.get(measure, 0) + sign * number
+    return set(counts)
+
+
+def changed_from(transactions, earlier):
+    """The first day on which two lists of transactions differ (None when
+    they hold the same ones): periods that end before it count them alike."""
+    now, then = Counter(map(tuple, transactions)), Counter(map(tuple, earlier))
+    differ = (now - then) + (then - now)
+    return min(tx[0] for tx in differ) if differ else None
+
+
+def counts_table(counts):
+    """The customers table (see customers_table) from kept counts: a key has
+    a measure only where its count is not zero, and the customers retained
+    wherever there is a cohort. A negative count is a ValueError."""
+    table = {}
+    for key, measures in counts.items():
+        if any(measures.get(name, 0) < 0 for name in COUNT_MEASURES):
+            raise ValueError(f"negative customer count at {key}: {measures}")
+        entry = {}
+        if measures.get("active_count"):
+            entry["active_count"] = float(measures["active_count"])
+        if measures.get("cohort_count"):
+            entry["cohort_count"] = float(measures["cohort_count"])
+            entry["retained_count"] = float(measures.get("retained_count", 0))
+        if measures.get("new_count"):
+            entry["new_count"] = float(measures["new_count"])
+        if entry:
+            table[key] = entry
+    return table

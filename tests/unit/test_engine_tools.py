@@ -6,6 +6,8 @@ import datetime
 import decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import load_pure_module
 
@@ -500,3 +502,253 @@ def test_customers_table_kinds_go_to_their_dimension():
     rows = [(2, 1, None, 2, 30, 1), (2, 1, None, 3, 40, 1)]
     table = engine.customers_table(rows, [], positions, 2)
     assert set(table) == {(1, None, None, 30, None), (1, None, None, None, 40)}
+
+
+# --- customer counts kept between runs -------------------------------------
+
+WINDOW = 30  # days, short enough to count by hand
+
+
+def test_customer_counts_follow_the_definitions():
+    # transactions: 20 Dec (channel 8, user 30, team 40), 10 Feb (channel 9)
+    transactions = [
+        (D(2026, 2, 10), 2, 9, None, None),
+        (D(2025, 12, 20), 1, 8, 30, 40),
+    ]
+    counts = engine.customer_counts(
+        transactions, 5, [JAN, FEB], WINDOW, channels=True, users=True
+    )
+    # January: active on its eve (20 Dec + 30 days covers 31 Dec) in every
+    # group of the December transaction, gone by 31 Jan: cohort, not retained
+    for seg in (None, 5):
+        for group in (
+            (None, None, None),
+            (8, None, None),
+            (None, 30, None),
+            (None, None, 40),
+        ):
+            assert counts[(1, seg, *group)] == {"cohort_count": 1}
+    # February: active at its end through channel 9 only; new in December
+    # (before both periods): never new here
+    for seg in (None, 5):
+        assert counts[(2, seg, None, None, None)] == {"active_count": 1}
+        assert counts[(2, seg, 9, None, None)] == {"active_count": 1}
+    assert len(counts) == 12
+
+
+def test_customer_counts_retained_and_new():
+    # first transaction ever on 5 Jan, another on 20 Feb: new in January;
+    # active at both ends; in February's cohort and retained
+    transactions = [
+        (D(2026, 1, 5), 7, None, 30, None),
+        (D(2026, 2, 20), 8, None, 31, None),
+    ]
+    counts = engine.customer_counts(
+        transactions, None, [JAN, FEB], WINDOW, channels=False, users=True
+    )
+    assert counts[(1, None, None, None, None)] == {"active_count": 1, "new_count": 1}
+    assert counts[(1, None, None, 30, None)] == {"active_count": 1, "new_count": 1}
+    assert counts[(2, None, None, None, None)] == {
+        "active_count": 1,
+        "cohort_count": 1,
+        "retained_count": 1,
+    }
+    # salesperson 30 sold in January only: in February's cohort, and
+    # retained (the customer is active at the end, through salesperson 31)
+    assert counts[(2, None, None, 30, None)] == {"cohort_count": 1, "retained_count": 1}
+    assert counts[(2, None, None, 31, None)] == {"active_count": 1}
+    # without a segment a customer counts in all customers only
+    assert {key[1] for key in counts} == {None}
+
+
+def test_customer_counts_without_breakdowns_or_transactions():
+    transactions = [(D(2026, 1, 5), 7, 8, 30, 40)]
+    counts = engine.customer_counts(transactions, 5, [JAN], WINDOW, False, False)
+    assert set(counts) == {(1, None, None, None, None), (1, 5, None, None, None)}
+    assert engine.customer_counts([], 5, [JAN], WINDOW, True, True) == {}
+
+
+def test_earlier_state_undoes_the_changes():
+    won = (D(2026, 2, 3), 11, 8, 30, None)
+    lost = (D(2026, 1, 9), 12, 8, 30, None)
+    moved_from = (D(2026, 1, 2), 13, None, 31, None)
+    moved_to = (D(2026, 2, 2), 13, None, 31, None)
+    now = [won, moved_to]
+    changes = [
+        (1, won, None),
+        (-1, lost, None),
+        (0, None, 4),  # the segment was 4 before the first segment change
+        (-1, moved_from, None),
+        (1, moved_to, None),
+        (0, None, 6),
+    ]
+    before, segment = engine.earlier_state(now, 5, changes)
+    assert sorted(before) == sorted([lost, moved_from])
+    assert segment == 4
+    # no segment change: the segment stays
+    assert engine.earlier_state(now, 5, [(1, won, None)])[1] == 5
+
+
+def test_earlier_state_refuses_changes_that_do_not_add_up():
+    with pytest.raises(ValueError, match="not there"):
+        engine.earlier_state([], None, [(1, (D(2026, 2, 3), 11, 8, 30, None), None)])
+
+
+def test_changed_from_is_the_first_day_that_differs():
+    a = (D(2026, 1, 9), 1, None, None, None)
+    b = (D(2026, 2, 3), 2, None, None, None)
+    c = (D(2026, 3, 1), 3, None, None, None)
+    assert engine.changed_from([a, b], [b, a]) is None
+    assert engine.changed_from([a, b, c], [a, b]) == D(2026, 3, 1)
+    assert engine.changed_from([a], [a, b, c]) == D(2026, 2, 3)
+    # the same transaction twice counts as a difference
+    assert engine.changed_from([a, a], [a]) == D(2026, 1, 9)
+
+
+def test_counts_table_keeps_what_a_grouped_count_would():
+    counts = {
+        (1, None, None, None, None): {"active_count": 2, "cohort_count": 1},
+        (1, 5, None, None, None): {
+            "active_count": 0,
+            "cohort_count": 0,
+            "new_count": 0,
+        },
+        (2, None, None, None, None): {
+            "new_count": 1,
+            "cohort_count": 2,
+            "retained_count": 2,
+        },
+    }
+    assert engine.counts_table(counts) == {
+        (1, None, None, None, None): {
+            "active_count": 2.0,
+            "cohort_count": 1.0,
+            "retained_count": 0.0,
+        },
+        (2, None, None, None, None): {
+            "cohort_count": 2.0,
+            "retained_count": 2.0,
+            "new_count": 1.0,
+        },
+    }
+    with pytest.raises(ValueError, match="negative"):
+        engine.counts_table({(1, None, None, None, None): {"active_count": -1}})
+
+
+def _islands(days, window):
+    """[a, z) islands of activity of sorted days, as the SQL forms them: a
+    day within the window of the one before continues its island."""
+    width = datetime.timedelta(days=window)
+    islands = []
+    for day in days:
+        if islands and day <= islands[-1][1]:
+            islands[-1][1] = day + width
+        else:
+            islands.append([day, day + width])
+    return islands
+
+
+def _table_from_islands(customers, periods, window, channels, users):
+    """The active, cohort and retained customers of customers_table, fed
+    with the rows the SQL of the family would return for these customers:
+    an independent way to the same counts."""
+    points, positions = engine.activity_points(periods)
+    count = len(points)
+    active_rows, churn_rows = [], []
+    for transactions, segment in customers:
+        kinds = {}
+        for day, _src, ch, u, t in transactions:
+            kinds.setdefault((0, 0), []).append(day)
+            if channels and ch is not None:
+                kinds.setdefault((1, ch), []).append(day)
+            if users and u is not None:
+                kinds.setdefault((2, u), []).append(day)
+            if users and t is not None:
+                kinds.setdefault((3, t), []).append(day)
+        islands = {kind: _islands(sorted(days), window) for kind, days in kinds.items()}
+        for (kind, value), spans in islands.items():
+            for a, z in spans:
+                js = sum(1 for p in points if p <= a - datetime.timedelta(days=1))
+                je = sum(1 for p in points if p <= z - datetime.timedelta(days=1))
+                if js >= je:
+                    continue
+                for position, sign in ((js + 1, 1), (je + 1, -1)):
+                    if position <= count:
+                        active_rows.append((position, 1, None, kind, value, sign))
+                        active_rows.append((position, 0, segment, kind, value, sign))
+        for pid, start, end in periods:
+            d0 = start - datetime.timedelta(days=1)
+            covering = [(a, z) for a, z in islands.get((0, 0), []) if a <= d0 < z]
+            lost = (
+                covering
+                and covering[0][1] <= end
+                and not any(a <= end < z for a, z in islands.get((0, 0), []))
+            )
+            if lost:
+                for (kind, value), spans in islands.items():
+                    if any(a <= d0 < z for a, z in spans):
+                        churn_rows.append((pid, 1, None, kind, value, 1))
+                        churn_rows.append((pid, 0, segment, kind, value, 1))
+    # the SQL counts the customers lost per group: one row each
+    lost_per_group = {}
+    for *group, customers in churn_rows:
+        lost_per_group[tuple(group)] = lost_per_group.get(tuple(group), 0) + customers
+    churn_rows = [(*group, lost) for group, lost in lost_per_group.items()]
+    return engine.customers_table(active_rows, churn_rows, positions, count)
+
+
+TX = st.tuples(
+    st.integers(min_value=0, max_value=150),
+    st.sampled_from([None, 8, 9]),
+    st.sampled_from([None, 30, 31]),
+    st.sampled_from([None, 40]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    customers=st.lists(
+        st.tuples(st.lists(TX, max_size=5), st.sampled_from([None, 5, 6])),
+        max_size=4,
+    ),
+    window=st.integers(min_value=1, max_value=60),
+    channels=st.booleans(),
+    users=st.booleans(),
+)
+def test_customer_counts_add_up_to_the_islands_table(
+    customers, window, channels, users
+):
+    """Summed over customers, the counts of the kept path equal those the
+    islands of the SQL path give (the new customers aside)."""
+    origin = D(2025, 11, 1)
+    periods = [
+        (1, D(2025, 12, 1), D(2025, 12, 31)),
+        (2, D(2026, 1, 1), D(2026, 1, 31)),
+        (3, D(2026, 2, 1), D(2026, 2, 28)),
+    ]
+    src = iter(range(1, 100))
+    customers = [
+        (
+            [
+                (origin + datetime.timedelta(days=day), next(src), ch, u, t)
+                for day, ch, u, t in transactions
+            ],
+            segment,
+        )
+        for transactions, segment in customers
+    ]
+    total = {}
+    for transactions, segment in customers:
+        engine.add_counts(
+            total,
+            engine.customer_counts(
+                transactions, segment, periods, window, channels, users
+            ),
+        )
+    kept = engine.counts_table(
+        {
+            key: {name: n for name, n in measures.items() if name != "new_count"}
+            for key, measures in total.items()
+        }
+    )
+    assert kept == _table_from_islands(customers, periods, window, channels, users)

@@ -691,8 +691,8 @@ def _table_from_islands(customers, periods, window, channels, users):
                         churn_rows.append((pid, 0, segment, kind, value, 1))
     # the SQL counts the customers lost per group: one row each
     lost_per_group = {}
-    for *group, customers in churn_rows:
-        lost_per_group[tuple(group)] = lost_per_group.get(tuple(group), 0) + customers
+    for *group, lost in churn_rows:
+        lost_per_group[tuple(group)] = lost_per_group.get(tuple(group), 0) + lost
     churn_rows = [(*group, lost) for group, lost in lost_per_group.items()]
     return engine.customers_table(active_rows, churn_rows, positions, count)
 

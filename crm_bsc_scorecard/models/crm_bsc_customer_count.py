@@ -13,7 +13,7 @@ _logger = logging.getLogger(__name__)
 
 
 class CrmBscCustomerCount(models.Model):
-    """Active, cohort, retained and new customers of one open period and
+    """Active, cohort, retained and new customers of one open period, per
     key, as the last computation (plus the changes applied since) found
     them, for one way of breaking them down."""
 
@@ -29,16 +29,10 @@ class CrmBscCustomerCount(models.Model):
     by_channel = fields.Boolean(help="The counts per contact channel are kept.")
     by_user = fields.Boolean(help="The counts per salesperson and team are kept.")
     window_days = fields.Integer(required=True)
-    # the key; a deleted dimension takes its counts with it, as its
-    # transactions lose it
-    segment_id = fields.Many2one("crm.customer.segment", ondelete="cascade")
-    channel_id = fields.Many2one("crm.contact.channel", ondelete="cascade")
-    user_id = fields.Many2one("res.users", ondelete="cascade")
-    team_id = fields.Many2one("crm.team", ondelete="cascade")
-    active_count = fields.Integer()
-    cohort_count = fields.Integer()
-    retained_count = fields.Integer()
-    new_count = fields.Integer()
+    counts = fields.Json(
+        help="Per segment, channel, salesperson and team (empty: all): the "
+        "active, cohort, retained and new customers."
+    )
     pending = fields.Boolean(
         help="Changed since the values of its period were last computed."
     )
@@ -47,10 +41,9 @@ class CrmBscCustomerCount(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                CREATE UNIQUE INDEX IF NOT EXISTS crm_bsc_customer_count_key
+                CREATE UNIQUE INDEX IF NOT EXISTS crm_bsc_customer_count_period
                     ON crm_bsc_customer_count (company_id, period_id, by_channel,
-                        by_user, window_days, segment_id, channel_id, user_id,
-                        team_id) NULLS NOT DISTINCT
+                        by_user, window_days)
                 """
             )
         )

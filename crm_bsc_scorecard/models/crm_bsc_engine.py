@@ -645,10 +645,7 @@ class CrmBscEngine(models.AbstractModel):
         values were computed; None when some period has no kept counts."""
         self.env.cr.execute(
             SQL(
-                """SELECT period_id, bool_or(pending) FROM crm_bsc_customer_count
-                    WHERE %s AND segment_id IS NULL AND channel_id IS NULL
-                      AND user_id IS NULL AND team_id IS NULL
-                    GROUP BY period_id""",
+                "SELECT period_id, pending FROM crm_bsc_customer_count WHERE %s",
                 self._counts_where(
                     scope.company_id,
                     channels,
@@ -666,25 +663,35 @@ class CrmBscEngine(models.AbstractModel):
     @api.model
     def _kept_customer_counts(self, scope, channels, users):
         """The customers table of the scope from the kept counts (None when
-        a period has none); its periods are no longer pending."""
+        a period has none); its periods are no longer pending. Counts of a
+        segment, channel, salesperson or team deleted since are left out
+        (their transactions have lost it)."""
         period_ids = [pid for pid, _s, _e in scope.periods]
         where = self._counts_where(
             scope.company_id, channels, users, scope.window_days, period_ids
         )
         self.env.cr.execute(
             SQL(
-                """SELECT period_id, segment_id, channel_id, user_id, team_id,
-                          active_count, cohort_count, retained_count, new_count
-                     FROM crm_bsc_customer_count WHERE %s""",
+                "SELECT period_id, counts FROM crm_bsc_customer_count WHERE %s",
                 where,
             )
         )
-        counts = {
-            tuple(row[:5]): dict(zip(engine_tools.COUNT_MEASURES, row[5:], strict=True))
-            for row in self.env.cr.fetchall()
-        }
-        if {key[0] for key in counts} != set(period_ids):
+        rows = self.env.cr.fetchall()
+        if {period_id for period_id, _counts in rows} != set(period_ids):
             return None
+        counts = {}
+        for period_id, kept in rows:
+            counts.update(engine_tools.decode_counts(period_id, kept))
+        existing = {}
+        for index, table in enumerate(
+            ("crm_customer_segment", "crm_contact_channel", "res_users", "crm_team"),
+            start=1,
+        ):
+            ids = list({key[index] for key in counts} - {None})
+            self.env.cr.execute(
+                SQL("SELECT id FROM %s WHERE id = ANY(%s)", SQL.identifier(table), ids)
+            )
+            existing[index] = {row[0] for row in self.env.cr.fetchall()} | {None}
         self.env.cr.execute(
             SQL(
                 "UPDATE crm_bsc_customer_count SET pending = false "
@@ -692,12 +699,18 @@ class CrmBscEngine(models.AbstractModel):
                 where,
             )
         )
-        return engine_tools.counts_table(counts)
+        return engine_tools.counts_table(
+            {
+                key: measures
+                for key, measures in counts.items()
+                if all(key[index] in existing[index] for index in existing)
+            }
+        )
 
     @api.model
     def _keep_customer_counts(self, scope, channels, users, table):
         """Keep the counts of a customers table computed from every
-        transaction (each period keeps at least its all-customers row)."""
+        transaction: one row per period."""
         period_ids = [pid for pid, _s, _e in scope.periods]
         self.env.cr.execute(
             SQL(
@@ -707,45 +720,37 @@ class CrmBscEngine(models.AbstractModel):
                 ),
             )
         )
-        counts = {
-            key: {
-                name: int(measures.get(name, 0)) for name in engine_tools.COUNT_MEASURES
-            }
-            for key, measures in table.items()
-            if key[0] in set(period_ids)
-        }
-        for period_id in period_ids:
-            counts.setdefault((period_id, None, None, None, None), {})
+        by_period = {period_id: {} for period_id in period_ids}
+        for key, measures in table.items():
+            if key[0] in by_period:
+                by_period[key[0]][key] = measures
         self._insert_customer_counts(
-            scope.company_id, channels, users, scope.window_days, counts
+            scope.company_id, channels, users, scope.window_days, by_period
         )
 
-    def _insert_customer_counts(self, company_id, channels, users, window, counts):
-        rows = [
+    def _insert_customer_counts(self, company_id, channels, users, window, by_period):
+        """Insert the counts {period id: {key: measures}} of one breakdown."""
+        if not by_period:
+            return
+        self.env.cr.execute(
             SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, false)",
-                company_id,
-                bool(channels),
-                bool(users),
-                window,
-                *key,
-                *(measures.get(name, 0) for name in engine_tools.COUNT_MEASURES),
+                """INSERT INTO crm_bsc_customer_count (company_id, by_channel,
+                       by_user, window_days, period_id, counts, pending)
+                   VALUES %s""",
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, %s, %s, %s, false)",
+                        company_id,
+                        bool(channels),
+                        bool(users),
+                        window,
+                        period_id,
+                        engine_tools.encode_counts(counts),
+                    )
+                    for period_id, counts in sorted(by_period.items())
+                ),
             )
-            for key, measures in sorted(
-                counts.items(), key=lambda item: tuple(v or 0 for v in item[0])
-            )
-        ]
-        for start in range(0, len(rows), STORE_BATCH):
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO crm_bsc_customer_count (company_id, by_channel,
-                           by_user, window_days, period_id, segment_id, channel_id,
-                           user_id, team_id, active_count, cohort_count,
-                           retained_count, new_count, pending)
-                       VALUES %s""",
-                    SQL(", ").join(rows[start : start + STORE_BATCH]),
-                )
-            )
+        )
 
     @api.model
     def _catch_up_customer_counts(self):
@@ -886,47 +891,28 @@ class CrmBscEngine(models.AbstractModel):
         become pending."""
         cr = self.env.cr
         period_ids = sorted({key[0] for key in delta})
-        where = self._counts_where(company_id, channels, users, window, period_ids)
         cr.execute(
             SQL(
-                """SELECT id, period_id, segment_id, channel_id, user_id, team_id,
-                          active_count, cohort_count, retained_count, new_count
-                     FROM crm_bsc_customer_count WHERE %s""",
-                where,
+                "SELECT id, period_id, counts FROM crm_bsc_customer_count WHERE %s",
+                self._counts_where(company_id, channels, users, window, period_ids),
             )
         )
-        existing = {
-            tuple(row[1:6]): (
-                row[0],
-                dict(zip(engine_tools.COUNT_MEASURES, row[6:], strict=True)),
+        for row_id, period_id, kept in cr.fetchall():
+            counts = engine_tools.decode_counts(period_id, kept)
+            engine_tools.add_counts(
+                counts,
+                {key: change for key, change in delta.items() if key[0] == period_id},
             )
-            for row in cr.fetchall()
-        }
-        dropped, counts = [], {}
-        for key, change in delta.items():
-            row_id, measures = existing.get(key, (None, {}))
-            measures = dict(measures)
-            for name, number in change.items():
-                measures[name] = measures.get(name, 0) + number
-            if any(number < 0 for number in measures.values()):
-                raise ValueError(f"negative customer count at {key}: {measures}")
-            if row_id:
-                dropped.append(row_id)
-            if any(measures.values()) or key[1:] == (None, None, None, None):
-                counts[key] = measures
-        if dropped:
+            # checks that no count went below zero
+            engine_tools.counts_table(counts)
             cr.execute(
-                SQL("DELETE FROM crm_bsc_customer_count WHERE id = ANY(%s)", dropped)
+                SQL(
+                    "UPDATE crm_bsc_customer_count SET counts = %s, pending = true "
+                    "WHERE id = %s",
+                    engine_tools.encode_counts(counts),
+                    row_id,
+                )
             )
-        self._insert_customer_counts(company_id, channels, users, window, counts)
-        cr.execute(
-            SQL(
-                """UPDATE crm_bsc_customer_count SET pending = true
-                    WHERE %s AND segment_id IS NULL AND channel_id IS NULL
-                      AND user_id IS NULL AND team_id IS NULL""",
-                where,
-            )
-        )
 
     @api.model
     def _family_customers(self, scope, channels, users):

@@ -17,6 +17,7 @@ None and the reason there is no value.
 import datetime
 import decimal
 import itertools
+import json
 from collections import Counter
 
 from . import formula as formula_tools
@@ -610,3 +611,25 @@ def counts_table(counts):
         if entry:
             table[key] = entry
     return table
+
+
+def encode_counts(counts):
+    """The kept form of one period's counts {key: measures}: a JSON list
+    of [segment, channel, user, team, active, cohort, retained, new]."""
+    rows = [
+        [*key[1:], *(round(measures.get(name, 0)) for name in COUNT_MEASURES)]
+        for key, measures in counts.items()
+        if any(measures.get(name) for name in COUNT_MEASURES)
+    ]
+    rows.sort(key=lambda row: [-1 if item is None else item for item in row])
+    return json.dumps(rows)
+
+
+def decode_counts(period_id, kept):
+    """{key: measures} of one period from its kept form (see encode_counts),
+    text or already decoded."""
+    rows = json.loads(kept) if isinstance(kept, str) else kept or []
+    return {
+        (period_id, *row[:4]): dict(zip(COUNT_MEASURES, row[4:], strict=True))
+        for row in rows
+    }

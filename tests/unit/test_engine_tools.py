@@ -4,6 +4,7 @@ formulas over other indicators' results."""
 
 import datetime
 import decimal
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -752,3 +753,20 @@ def test_customer_counts_add_up_to_the_islands_table(
         }
     )
     assert kept == _table_from_islands(customers, periods, window, channels, users)
+
+
+def test_kept_counts_round_trip():
+    counts = {
+        (3, None, None, None, None): {"active_count": 2.0, "cohort_count": 1},
+        (3, 5, 8, None, None): {"new_count": 1},
+        (3, 6, None, None, None): {"active_count": 0},  # nothing: not kept
+    }
+    kept = engine.encode_counts(counts)
+    assert json.loads(kept) == [
+        [None, None, None, None, 2, 1, 0, 0],
+        [5, 8, None, None, 0, 0, 0, 1],
+    ]
+    decoded = engine.decode_counts(3, kept)
+    assert decoded == engine.decode_counts(3, json.loads(kept))
+    assert engine.counts_table(decoded) == engine.counts_table(counts)
+    assert engine.decode_counts(3, None) == {}

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import psycopg2
+import psycopg2.errors
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
@@ -617,16 +618,21 @@ class CrmBscEngine(models.AbstractModel):
         mode = self.env.context.get("crm_bsc_customer_counts")
         if not mode or scope.transaction_source != "opportunities":
             return self._customers_table(scope, channels, users)
-        if not self._catch_up_customer_counts():
-            # another run is at the counts: read every transaction
-            return self._customers_table(scope, channels, users)
-        if mode == "kept":
-            table = self._kept_customer_counts(scope, channels, users)
-            if table is not None:
-                return table
-        table = self._customers_table(scope, channels, users)
-        self._keep_customer_counts(scope, channels, users, table)
-        return table
+        try:
+            with self.env.cr.savepoint():
+                if self._catch_up_customer_counts():
+                    if mode == "kept":
+                        table = self._kept_customer_counts(scope, channels, users)
+                        if table is not None:
+                            return table
+                    table = self._customers_table(scope, channels, users)
+                    self._keep_customer_counts(scope, channels, users, table)
+                    return table
+        except psycopg2.errors.SerializationFailure:
+            # another run changed the counts since this one began
+            pass
+        # another run is at the counts: read every transaction
+        return self._customers_table(scope, channels, users)
 
     def _counts_where(self, company_id, channels, users, window_days, period_ids):
         return SQL(
@@ -760,11 +766,22 @@ class CrmBscEngine(models.AbstractModel):
         every transaction again.
 
         One transaction at a time works on the counts (until it ends):
-        returns False, having done nothing, when another one does."""
+        returns False, having done nothing, when another one does, or did
+        since this one began."""
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", COUNTS_LOCK))
         if not cr.fetchone()[0]:
             return False
+        try:
+            with cr.savepoint():
+                self._apply_pending_changes()
+        except psycopg2.errors.SerializationFailure:
+            return False
+        return True
+
+    @api.model
+    def _apply_pending_changes(self):
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """SELECT id, sign, company_id, customer_id, date, lead_id,
@@ -774,7 +791,7 @@ class CrmBscEngine(models.AbstractModel):
         )
         changes = cr.fetchall()
         if not changes:
-            return True
+            return
         # the counts of closed periods are of no further use
         cr.execute(
             SQL(
@@ -799,6 +816,8 @@ class CrmBscEngine(models.AbstractModel):
             try:
                 with cr.savepoint():
                     self._apply_transaction_changes(company_id, changes, groups)
+            except psycopg2.errors.SerializationFailure:
+                raise
             except (ValueError, psycopg2.Error) as error:
                 _logger.info(
                     "Customer counts of company %s dropped: %s", company_id, error
@@ -810,7 +829,6 @@ class CrmBscEngine(models.AbstractModel):
                 [change[0] for change in changes],
             )
         )
-        return True
 
     @api.model
     def _apply_transaction_changes(self, company_id, changes, groups):

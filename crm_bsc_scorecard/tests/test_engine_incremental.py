@@ -6,9 +6,10 @@ deleted, activities, messages, a customer's segment."""
 
 import datetime
 import json
+from contextlib import closing
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -392,3 +393,28 @@ class TestEngineIncremental(EngineCommon):
             {key for key in table if key[3] is not None},
             {(period_id, *row[:4]) for row in counts if row[2] not in (None, gone)},
         )
+
+    def test_one_run_at_a_time_works_on_the_counts(self):
+        """While one transaction works on the counts, another one neither
+        applies the pending changes nor keeps counts: it reads every
+        transaction."""
+        engine = self.env["crm.bsc.engine"]
+        self.assertTrue(engine._catch_up_customer_counts())
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other_cr:
+            other = api.Environment(other_cr, SUPERUSER_ID, {})["crm.bsc.engine"]
+            self.assertFalse(other._catch_up_customer_counts())
+            other_cr.execute(SQL("SELECT count(*) FROM crm_bsc_customer_count"))
+            before = other_cr.fetchone()[0]
+            period = self.mar
+            scope = other._scope(
+                other.env.company,
+                [(period.id, period.date_from, period.date_to)],
+                [None],
+                other.env["crm.bsc.indicator"],
+            )
+            other.with_context(
+                crm_bsc_customer_counts="compute"
+            )._customers_family_table(scope, False, False)
+            other_cr.execute(SQL("SELECT count(*) FROM crm_bsc_customer_count"))
+            self.assertEqual(other_cr.fetchone()[0], before)
+            other_cr.rollback()

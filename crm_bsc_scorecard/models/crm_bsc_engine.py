@@ -628,9 +628,8 @@ class CrmBscEngine(models.AbstractModel):
                     table = self._customers_table(scope, channels, users)
                     self._keep_customer_counts(scope, channels, users, table)
                     return table
-        except psycopg2.errors.SerializationFailure:
-            # another run changed the counts since this one began
-            pass
+        except psycopg2.errors.SerializationFailure as error:
+            _logger.info("Customer counts changed by another run: %s", error)
         # another run is at the counts: read every transaction
         return self._customers_table(scope, channels, users)
 

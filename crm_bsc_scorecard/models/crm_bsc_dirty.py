@@ -3,6 +3,8 @@
 """Pending changes: which family of indicators a change of CRM data touches,
 and over which dates, so that the incremental recompute redoes only those."""
 
+import datetime
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -36,6 +38,10 @@ PARTNER_FIELDS = (
     "parent_id",
     "is_company",
 )
+# Sale orders written this long before a scorecard's last full computation
+# are looked at again: a transaction that started before it may have
+# committed after it.
+ORDERS_MARGIN = datetime.timedelta(minutes=15)
 FAMILIES = [
     ("closed", "Won and lost opportunities"),
     ("orders", "Sale orders"),
@@ -59,10 +65,10 @@ class CrmBscDirty(models.Model):
     date_to = fields.Date(required=True)
 
     @api.model
-    def _record(self, ranges):
+    def _record(self, ranges, wake=True):
         """Store pending changes: an iterable of (company id, family, first
         day, last day); duplicates are merged. Wakes the incremental cron on
-        the first change."""
+        the first change, unless not ``wake``."""
         rows = {
             (company_id, family, start, end)
             for company_id, family, start, end in ranges
@@ -88,12 +94,64 @@ class CrmBscDirty(models.Model):
                 ),
             )
         )
-        if first_change:
+        if first_change and wake:
             cron = self.env.ref(
                 "crm_bsc_scorecard.ir_cron_apply_changes", raise_if_not_found=False
             )
             if cron:
                 cron.sudo()._trigger()
+
+    @api.model
+    def _record_sale_orders(self, scorecards):
+        """The addon has no hooks on sale orders (it does not depend on
+        Sales): for the companies of ``scorecards`` that count confirmed
+        sale orders as transactions, record the orders confirmed or
+        cancelled since their scorecards were last fully computed (less
+        ORDERS_MARGIN), as changes of the orders and customers families.
+
+        A confirmed order cannot be deleted nor, in Sales' forms, moved to
+        another date; the values of a change missed here (written through
+        code) are set right by the next full computation."""
+        if "sale.order" not in self.env:
+            return
+        since = {}
+        for scorecard in scorecards.sudo():
+            company = scorecard.company_id
+            if (
+                company.bsc_transaction_source != "sale_orders"
+                or not scorecard.values_computed_at
+            ):
+                continue  # never computed: the full computation does it all
+            when = scorecard.values_computed_at - ORDERS_MARGIN
+            since[company.id] = min(since.get(company.id, when), when)
+        if not since:
+            return
+        self.env["sale.order"].flush_model(["state", "date_order", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT so.company_id, min(so.date_order)::date,
+                       max(so.date_order)::date
+                  FROM sale_order so
+                  JOIN (VALUES %s) AS s(company_id, since)
+                    ON s.company_id = so.company_id
+                 WHERE so.write_date >= s.since AND so.state IN ('sale', 'cancel')
+                 GROUP BY so.company_id
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s::timestamp)", company_id, when)
+                    for company_id, when in sorted(since.items())
+                ),
+            )
+        )
+        today = fields.Date.context_today(self)
+        ranges = []
+        for company_id, first, last in self.env.cr.fetchall():
+            ranges.append((company_id, "orders", first, last))
+            # the activity of the order's customer from its date onwards
+            ranges.append((company_id, "customers", first, max(today, last)))
+        # the run that looks at them applies them at once
+        self._record(ranges, wake=False)
 
     # ------------------------------------------------------------------
     # What a change of each kind of record touches

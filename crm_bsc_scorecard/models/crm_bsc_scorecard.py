@@ -535,15 +535,18 @@ class CrmBscScorecard(models.Model):
         """Recompute only what the pending CRM changes touched.
 
         Each change recorded by the hooks on leads, activities, messages and
-        customers names a family of built-in indicators and a date range; the
-        built-ins of that family are recomputed for the open periods that
-        overlap the range, and the ratios and formulas that read them for the
-        same periods. Aggregate indicators (any model) wait for the full run.
-        Works on these scorecards, or on all active ones. Returns the number
-        of values written.
+        customers (and sale orders confirmed or cancelled since the last
+        full run, when they are the transactions) names a family of built-in
+        indicators and a date range; the built-ins of that family are
+        recomputed for the open periods that overlap the range, and the
+        ratios and formulas that read them for the same periods. Aggregate
+        indicators (any model) wait for the full run. Works on these
+        scorecards, or on all active ones. Returns the number of values
+        written.
         """
         scorecards = self or self.search([("state", "=", "active")])
         scorecards = scorecards.sudo()
+        self.env["crm.bsc.dirty"].sudo()._record_sale_orders(scorecards)
         self.env.cr.execute(SQL("SELECT max(id) FROM crm_bsc_dirty"))
         max_id = self.env.cr.fetchone()[0]
         if not max_id:

@@ -99,6 +99,8 @@ class ResPartner(models.Model):
                 ranges.append((company_id, "completeness", start, today))
                 if segment_changed:
                     ranges.append((company_id, "customers", start, today))
+                    # sale orders take their customer's current segment
+                    ranges.append((company_id, "orders", start, today))
         Dirty = self.env["crm.bsc.dirty"].sudo()
         if segment_changed:
             # the open leads of these customers (and the closed ones without a

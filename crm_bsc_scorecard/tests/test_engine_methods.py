@@ -548,7 +548,8 @@ class TestEngineMethods(EngineCommon):
         """The company counts confirmed sale orders, but Sales is not
         installed: the indicators that read transactions have no data, with
         the reason; the others still compute."""
-        self.assertNotIn("sale.order", self.env)
+        if "sale.order" in self.env:
+            self.skipTest("Sales is installed in this database")
         self.company_a.bsc_transaction_source = "sale_orders"
         codes = (
             "won_revenue",

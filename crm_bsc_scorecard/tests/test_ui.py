@@ -2,13 +2,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")
 class TestScorecardUi(HttpCase):
     """The scorecard screens in a real browser (headless Chromium)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read every addon's manifest now, in one thread: left to the first
+        # requests of the browser, several server threads parse them at
+        # once, and Python 3.11's ast module is not safe for that
+        # (cpython#106905: "AST constructor recursion depth mismatch").
+        cls.statics = http.root.statics
 
     def test_scorecard_tour(self):
         Period = self.env["crm.bsc.period"]

@@ -435,7 +435,8 @@ class CrmBscScorecard(models.Model):
 
         Scorecards of one company and granularity are computed together, all
         their segments (and all customers) at once. ``periods`` defaults to
-        the open periods that have started; closed periods are never
+        the open periods that have started (and only then is the time of
+        the computation kept on the scorecards); closed periods are never
         rewritten. Returns the number of values written.
         """
         # the customer counts are read from every transaction, and kept
@@ -455,7 +456,8 @@ class CrmBscScorecard(models.Model):
             computed = engine._closure(indicators)
             computed = [i for i in computed if i.computation != "manual"]
             if not group_periods or not computed:
-                scorecards.values_computed_at = fields.Datetime.now()
+                if periods is None:
+                    scorecards.values_computed_at = fields.Datetime.now()
                 continue
             segment_ids = sorted(
                 {s.segment_id.id or None for s in scorecards} | {None},
@@ -469,7 +471,10 @@ class CrmBscScorecard(models.Model):
             )
             results = engine.with_company(company)._compute(scope, indicators)
             written += engine._store(scope, period_type, results, computed)
-            scorecards.values_computed_at = fields.Datetime.now()
+            if periods is None:
+                # when all the open periods were last computed (not a range
+                # of history): the hourly run and the sale orders follow it
+                scorecards.values_computed_at = fields.Datetime.now()
         return written
 
     def action_compute_now(self):

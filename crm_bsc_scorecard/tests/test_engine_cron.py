@@ -93,6 +93,23 @@ class TestEngineCron(EngineCommon):
         later = fields.Datetime.now() + datetime.timedelta(seconds=5)
         self.assertEqual(self.run_batch(lastcall=later), (3, 2))
 
+    def test_history_recomputed_leaves_the_scorecard_due(self):
+        """A range of history recomputed (not every open period) does not
+        make the scheduled action skip the scorecard's open periods."""
+        self.assertFalse(self.computed())
+        wizard = self.env["crm.bsc.scorecard.compute"].create(
+            {
+                "scorecard_ids": [(6, 0, self.sc_a.ids)],
+                "date_from": datetime.date(2005, 1, 1),
+                "date_to": datetime.date(2005, 2, 28),
+            }
+        )
+        wizard.action_compute()
+        self.assertTrue(self.count_values(self.company_a))
+        self.assertFalse(self.computed())
+        self.sc_a.action_compute_now()
+        self.assertEqual(self.computed(), self.sc_a)
+
     def test_through_the_scheduled_action(self):
         self.cron.method_direct_trigger()
         progress = self.env["ir.cron.progress"].search(

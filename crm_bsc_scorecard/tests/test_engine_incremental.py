@@ -13,7 +13,7 @@ from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .engine_common import EngineCommon
+from .engine_common import EngineCommon, dt
 
 
 @tagged("post_install", "-at_install")
@@ -273,6 +273,51 @@ class TestEngineIncremental(EngineCommon):
             )
 
         self.assertIncrementalIsFull(change)
+
+    def test_messages_deleted_and_moved(self):
+        """T3's first response (6 h) is deleted: its second one (32 h) is
+        the first now; O1's response moves a day later."""
+        Message = self.env["mail.message"]
+
+        def responses(lead):
+            return Message.search(
+                [
+                    ("model", "=", "crm.lead"),
+                    ("res_id", "=", lead.id),
+                    ("message_type", "=", "comment"),
+                ],
+                order="date",
+            )
+
+        self.assertEqual(len(responses(self.t3)), 2)
+
+        def change():
+            responses(self.t3)[0].unlink()
+            responses(self.o1).date = dt("2005-01-21 03:00")
+
+        before, after = self.assertIncrementalIsFull(change)
+        key = (self.ind["first_response_hours"].id, self.jan.id, self.company_a.id)
+        self.assertNotEqual(
+            before[(*key, None, None, None, None)],
+            after[(*key, None, None, None, None)],
+        )
+
+    def test_activity_window_changed(self):
+        """A company's activity window moves every customer indicator; the
+        counts kept for the old window are dropped."""
+        self.assertIncrementalIsFull(
+            lambda: self.company_a.write({"bsc_activity_window_days": 30}),
+            reads_transactions=True,
+        )
+
+    def test_source_of_transactions_changed(self):
+        """Company A counts sale orders from now on (Sales is not installed
+        here, or its orders are those of other tests): the transaction and
+        customer indicators of every open period move."""
+        self.assertIncrementalIsFull(
+            lambda: self.company_a.write({"bsc_transaction_source": "sale_orders"}),
+            reads_transactions=True,
+        )
 
     def test_customer_segment_changed(self):
         """C1 moves to Wholesale: its open lead O2 (and O2's activities)

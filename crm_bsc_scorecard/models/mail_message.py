@@ -20,16 +20,7 @@ class MailMessage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         messages = super().create(vals_list)
-        self._bsc_record_responses(
-            vals["res_id"]
-            for vals in vals_list
-            if vals.get("model") == "crm.lead"
-            and vals.get("res_id")
-            and (
-                vals.get("mail_activity_type_id")
-                or vals.get("message_type") in ("email", "comment")
-            )
-        )
+        self._bsc_record_responses(messages._bsc_response_leads())
         return messages
 
     def write(self, vals):

@@ -545,6 +545,23 @@ class EngineCommon(BscCommon):
                     value, wanted, places=places, msg=f"period {index + 1}: {got}"
                 )
 
+    def snapshot(self):
+        """Every value of the two companies: {(indicator, period, company,
+        segment, channel, user, team): (has value, value, note)}."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT indicator_id, period_id, company_id, segment_id, channel_id,
+                       user_id, team_id, has_value, round(value::numeric, 6), note
+                  FROM crm_bsc_indicator_value
+                 WHERE company_id = ANY(%s)
+                """,
+                (self.company_a | self.company_b).ids,
+            )
+        )
+        return {tuple(row[:7]): tuple(row[7:]) for row in self.env.cr.fetchall()}
+
     def stored(self, company=None, indicators=None, periods=None):
         """{(indicator id, period id, segment, channel, user, team):
         (has_value, value, note, source)} of the stored values."""

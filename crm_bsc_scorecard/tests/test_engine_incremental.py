@@ -47,22 +47,6 @@ class TestEngineIncremental(EngineCommon):
             (0, 0, {"indicator_id": cls.formula.id, "target": 10.0}),
         ]
 
-    def snapshot(self):
-        """Every value of the two companies: {key: (has value, value, note)}."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT indicator_id, period_id, company_id, segment_id, channel_id,
-                       user_id, team_id, has_value, round(value::numeric, 6), note
-                  FROM crm_bsc_indicator_value
-                 WHERE company_id = ANY(%s)
-                """,
-                (self.company_a | self.company_b).ids,
-            )
-        )
-        return {tuple(row[:7]): tuple(row[7:]) for row in self.env.cr.fetchall()}
-
     def full(self):
         self.scorecards._compute_values()
         return self.snapshot()

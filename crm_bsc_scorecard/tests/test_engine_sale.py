@@ -276,20 +276,6 @@ class TestEngineSaleOrders(EngineCommon):
     # ------------------------------------------------------------------
     # The incremental recompute
     # ------------------------------------------------------------------
-    def snapshot(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT indicator_id, period_id, segment_id, channel_id, user_id,
-                       team_id, has_value, round(value::numeric, 6), note
-                  FROM crm_bsc_indicator_value WHERE company_id = %s
-                """,
-                self.company_a.id,
-            )
-        )
-        return {tuple(row[:6]): tuple(row[6:]) for row in self.env.cr.fetchall()}
-
     def assertIncrementalIsFull(self, change):
         """Compute everything, apply ``change``, recompute incrementally,
         then fully: both store the same values, and the change moved some."""
@@ -351,7 +337,15 @@ class TestEngineSaleOrders(EngineCommon):
             order.action_confirm()
 
         full = self.assertIncrementalIsFull(change)
-        won = (self.ind["won_revenue"].id, this_month.id, None, None, None, None)
+        won = (
+            self.ind["won_revenue"].id,
+            this_month.id,
+            self.company_a.id,
+            None,
+            None,
+            None,
+            None,
+        )
         self.assertEqual(full[won], (True, 1234.0, None))
 
         def cancel():

@@ -38,7 +38,8 @@ def test_install_log_with_demo_is_clean():
 
 
 def test_without_demo_install_upgrade_uninstall(odoo_run):
-    db = "crm_bsc_test_lifecycle"
+    # next to the test database, so that two checkouts can test at once
+    db = os.environ.get("CRM_BSC_TEST_DB", "crm_bsc_test") + "_lifecycle"
     dropdb(db)
     try:
         rc, log = odoo_run(

@@ -10,6 +10,7 @@
     "author": "CRM BSC Contributors",
     "development_status": "Alpha",
     "depends": ["crm"],
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/crm_bsc_security.xml",
         "security/ir.model.access.csv",

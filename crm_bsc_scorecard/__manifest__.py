@@ -34,6 +34,12 @@
         "wizard/crm_bsc_scorecard_generate_views.xml",
         "wizard/crm_bsc_scorecard_compute_views.xml",
         "views/crm_bsc_menus.xml",
+        "security/crm_customer_analytics_security.xml",
+        "data/crm_customer_analytics_data.xml",
+        "views/crm_customer_score_views.xml",
+        "views/crm_customer_analytics_partner_views.xml",
+        "views/crm_customer_analytics_settings_views.xml",
+        "views/crm_customer_analytics_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -18,3 +18,8 @@ from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_line
 from . import crm_bsc_engine
 from . import crm_bsc_demo
+from . import res_company_analytics
+from . import res_config_settings_analytics
+from . import crm_customer_model
+from . import crm_customer_score
+from . import crm_customer_score_hooks

@@ -37,6 +37,36 @@ def quintiles(values):
     return np.clip(1 + np.floor(5 * (ranks - 0.5) / len(values)), 1, 5).astype(int)
 
 
+def quintile_bounds(values, scores):
+    """The lowest value that got each score: [[score, lowest value], ...],
+    to score other values later the same way (:func:`apply_bounds`)."""
+    values = np.asarray(values, dtype=float)
+    scores = np.asarray(scores)
+    return [
+        [int(k), float(values[scores == k].min())]
+        for k in range(1, 6)
+        if (scores == k).any()
+    ]
+
+
+def apply_bounds(values, bounds):
+    """Score values with the bounds of an earlier population: the highest
+    score whose lowest value is at most the value (the lowest score below
+    them all; 3 without bounds)."""
+    values = np.asarray(values, dtype=float)
+    if not bounds:
+        return np.full(len(values), 3, dtype=int)
+    bounds = sorted(bounds, key=lambda b: b[1])
+    lows = np.array([b[1] for b in bounds])
+    ks = np.array([b[0] for b in bounds])
+    index = np.searchsorted(lows, values, side="right") - 1
+    return ks[np.maximum(index, 0)].astype(int)
+
+
+def _code(r, f, m):
+    return np.char.add(np.char.add(r.astype(str), f.astype(str)), m.astype(str))
+
+
 def rfm_scores(recency_days, transactions, average_value):
     """(R, F, M) quintiles and the three-digit code: R is 5 for the most
     recent buyers (fewest days since the last transaction), F for those with
@@ -44,8 +74,27 @@ def rfm_scores(recency_days, transactions, average_value):
     r = quintiles(-np.asarray(recency_days, dtype=float))
     f = quintiles(transactions)
     m = quintiles(average_value)
-    codes = np.char.add(np.char.add(r.astype(str), f.astype(str)), m.astype(str))
-    return r, f, m, codes
+    return r, f, m, _code(r, f, m)
+
+
+def rfm_bounds(recency_days, transactions, average_value, scores):
+    """The bounds of the R, F and M quintiles of a population, from its
+    values and its (R, F, M) scores: {"r": ..., "f": ..., "m": ...}."""
+    r, f, m = scores[:3]
+    return {
+        "r": quintile_bounds(-np.asarray(recency_days, dtype=float), r),
+        "f": quintile_bounds(transactions, f),
+        "m": quintile_bounds(average_value, m),
+    }
+
+
+def rfm_scores_from_bounds(recency_days, transactions, average_value, bounds):
+    """(R, F, M) and the code of customers scored against the quintile
+    bounds of the population they belong to (:func:`rfm_bounds`)."""
+    r = apply_bounds(-np.asarray(recency_days, dtype=float), bounds.get("r"))
+    f = apply_bounds(transactions, bounds.get("f"))
+    m = apply_bounds(average_value, bounds.get("m"))
+    return r, f, m, _code(r, f, m)
 
 
 def check_thresholds(medium, high):
@@ -106,7 +155,7 @@ class Settings:
     unit_days: float = clv.DAYS_PER_WEEK
 
 
-def score(summary, as_of_day, bg=None, gg=None, settings=None):
+def score(summary, as_of_day, bg=None, gg=None, settings=None, bounds=None):
     """The scores of every customer of a :class:`clv.Summary` as of the day
     number ``as_of_day``, with the fitted BG/NBD or MBG/NBD parameters ``bg``
     and Gamma-Gamma parameters ``gg`` (either may be None: no fit yet).
@@ -118,7 +167,11 @@ def score(summary, as_of_day, bg=None, gg=None, settings=None):
     without ``gg`` the lifetime value uses each customer's own mean
     transaction value. Every number that comes out is finite or NaN where
     documented; a model output that is not finite raises
-    :class:`clv.FitError`."""
+    :class:`clv.FitError`.
+
+    The RFM quintiles rank the customers among themselves, or, with
+    ``bounds`` (:func:`rfm_bounds` of an earlier population), against that
+    population: for a few customers rescored between full scorings."""
     settings = settings or Settings()
     unit = settings.unit_days
     n = len(summary.customers)

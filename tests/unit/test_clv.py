@@ -555,3 +555,29 @@ def test_score_with_and_without_a_model(mbg):
     # the one-time buyer of little, silent the longest, is worth least
     assert scores["p_alive"][0] == scores["p_alive"].min()
     assert scores["clv"][1] == scores["clv"].min()
+
+
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=60))
+def test_bounds_score_the_population_as_its_quintiles(values):
+    scores = rfm.quintiles(values)
+    bounds = rfm.quintile_bounds(values, scores)
+    assert rfm.apply_bounds(values, bounds).tolist() == scores.tolist()
+
+
+def test_bounds_score_newcomers_between_and_beyond():
+    values = list(range(10))
+    bounds = rfm.quintile_bounds(values, rfm.quintiles(values))
+    assert rfm.apply_bounds([-5, 2.5, 100], bounds).tolist() == [1, 2, 5]
+    assert rfm.apply_bounds([1.0], []).tolist() == [3]
+
+
+def test_score_against_bounds_matches_full_scoring():
+    summary = clv.summarize([1, 1, 2, 3, 3, 3], [0, 30, 10, 5, 50, 90], [10, 20, 5, 8, 9, 7], 120)
+    full = rfm.score(summary, 120)
+    recency = 120 - summary.last_day
+    bounds = rfm.rfm_bounds(
+        recency, summary.transactions, summary.average_value,
+        (full["rfm_r"], full["rfm_f"], full["rfm_m"]),
+    )
+    again = rfm.score(summary, 120, bounds=bounds)
+    assert again["rfm_code"].tolist() == full["rfm_code"].tolist()

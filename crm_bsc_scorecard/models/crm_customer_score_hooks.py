@@ -1,0 +1,294 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Where the customer scores are shown (partners, leads) and what wakes
+their rescoring: the transaction changes the incremental engine run
+records, customers whose segment, salesperson or company changed, merges."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from .crm_customer_score import LIFECYCLE_STAGES, RISK_BANDS
+
+SCORE_GROUP = "sales_team.group_sale_salesman"
+# partner fields whose change moves a customer's scores or dimensions
+PARTNER_SCORE_FIELDS = {"parent_id", "is_company", "active", "user_id"}
+
+
+class CrmBscTransactionChange(models.Model):
+    _inherit = "crm.bsc.transaction.change"
+
+    @api.model
+    def _record_transactions(self, before, after):
+        """Also queue the customers of the changed transactions (won
+        opportunities) for rescoring, in their companies."""
+        result = super()._record_transactions(before, after)
+        pairs = set()
+        for lead_id in set(before) | set(after):
+            old, new = before.get(lead_id), after.get(lead_id)
+            if old == new:
+                continue
+            for transaction in (old, new):
+                if transaction:
+                    # (company, customer, day, lead, channel, user, team)
+                    pairs.add((transaction[0], transaction[1]))
+        # sudo: the queue is internal bookkeeping, written for any user
+        # whose change of a lead the hooks follow
+        self.env["crm.customer.score.pending"].sudo()._record(pairs)
+        return result
+
+    @api.model
+    def _record_segments(self, previous):
+        """Customers whose segment changed: rescored in every company (their
+        segment is a dimension, and may pick another segment model)."""
+        result = super()._record_segments(previous)
+        # sudo: internal bookkeeping, as above
+        self.env["crm.customer.score.pending"].sudo()._record(
+            (None, customer) for customer in previous
+        )
+        return result
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    bsc_score_ids = fields.One2many(
+        "crm.customer.score", "partner_id", string="Customer Scores", groups=SCORE_GROUP
+    )
+    bsc_score_id = fields.Many2one(
+        "crm.customer.score",
+        string="Customer Score",
+        compute="_compute_bsc_score_id",
+        groups=SCORE_GROUP,
+        help="The scores of the customer (its company, for a contact) in the "
+        "current company.",
+    )
+    bsc_score_count = fields.Integer(
+        compute="_compute_bsc_score_id", groups=SCORE_GROUP
+    )
+    bsc_p_alive = fields.Float(
+        related="bsc_score_id.p_alive", string="Probability Alive", groups=SCORE_GROUP
+    )
+    bsc_churn_propensity = fields.Float(
+        related="bsc_score_id.churn_propensity",
+        string="Churn Propensity",
+        groups=SCORE_GROUP,
+    )
+    bsc_expected_purchases_90d = fields.Float(
+        related="bsc_score_id.expected_purchases_90d",
+        string="Expected Transactions (90 days)",
+        groups=SCORE_GROUP,
+    )
+    bsc_predicted_clv = fields.Monetary(
+        related="bsc_score_id.predicted_clv",
+        string="Predicted Lifetime Value",
+        currency_field="bsc_score_currency_id",
+        groups=SCORE_GROUP,
+    )
+    bsc_score_currency_id = fields.Many2one(
+        related="bsc_score_id.currency_id", groups=SCORE_GROUP
+    )
+    bsc_rfm_code = fields.Char(
+        related="bsc_score_id.rfm_code", string="RFM", groups=SCORE_GROUP
+    )
+    bsc_last_transaction_date = fields.Date(
+        related="bsc_score_id.last_date", string="Last Transaction", groups=SCORE_GROUP
+    )
+    bsc_risk_band = fields.Selection(
+        RISK_BANDS,
+        string="Risk Band",
+        compute="_compute_bsc_bands",
+        search="_search_bsc_risk_band",
+        groups=SCORE_GROUP,
+        help="The customer's churn risk in the current company.",
+    )
+    bsc_lifecycle_stage = fields.Selection(
+        LIFECYCLE_STAGES,
+        string="Lifecycle Stage",
+        compute="_compute_bsc_bands",
+        search="_search_bsc_lifecycle_stage",
+        groups=SCORE_GROUP,
+    )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_bsc_score_id(self):
+        company = self.env.company
+        scores = self.env["crm.customer.score"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+            ]
+        )
+        by_partner = {score.partner_id.id: score for score in scores}
+        counts = dict(
+            self.env["crm.customer.score"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.bsc_score_id = by_partner.get(commercial.id, False)
+            partner.bsc_score_count = counts.get(commercial, 0)
+
+    @api.depends_context("company")
+    @api.depends("bsc_score_id")
+    def _compute_bsc_bands(self):
+        for partner in self:
+            partner.bsc_risk_band = partner.bsc_score_id.risk_band
+            partner.bsc_lifecycle_stage = partner.bsc_score_id.lifecycle_stage
+
+    def _bsc_score_search(self, field, operator, value):
+        """Partners whose customer's score in the current company has
+        ``field`` ``operator`` ``value``."""
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(
+                _("Operator %(operator)s is not supported here.", operator=operator)
+            )
+        values = value if isinstance(value, list | tuple) else [value]
+        negative = operator in ("!=", "not in")
+        wanted = [v for v in values if v]
+        inner = [("company_id", "=", self.env.company.id)]
+        if wanted:
+            inner.append((field, "in", wanted))
+        # "= False": the customers without a score in the company
+        has = ("commercial_partner_id.bsc_score_ids", "any", inner)
+        if not wanted:
+            return [has] if negative else ["!", has]
+        return ["!", has] if negative else [has]
+
+    def _search_bsc_risk_band(self, operator, value):
+        return self._bsc_score_search("risk_band", operator, value)
+
+    def _search_bsc_lifecycle_stage(self, operator, value):
+        return self._bsc_score_search("lifecycle_stage", operator, value)
+
+    @api.model
+    def _read_group_groupby(self, groupby_spec, query):
+        """Group partners by the risk band or lifecycle stage of their
+        customer's score in the current company (a join, nothing stored on
+        partners)."""
+        fname = groupby_spec.split(":")[0]
+        columns = {"bsc_risk_band": "risk_band", "bsc_lifecycle_stage": "lifecycle_stage"}
+        if fname not in columns:
+            return super()._read_group_groupby(groupby_spec, query)
+        if not self.env.su and not self.env.user.has_group(SCORE_GROUP):
+            raise AccessError(_("Only salespeople can group contacts by their scores."))
+        alias = query.make_alias(self._table, "bsc_score")
+        query.add_join(
+            "LEFT JOIN",
+            alias,
+            "crm_customer_score",
+            SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(alias, "partner_id"),
+                SQL.identifier(self._table, "commercial_partner_id"),
+                SQL.identifier(alias, "company_id"),
+                self.env.company.id,
+            ),
+        )
+        return SQL.identifier(alias, columns[fname])
+
+    def action_view_bsc_scores(self):
+        """The scores of the customer (of its company, for a contact), in
+        the companies the user can see."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_bsc_scorecard.crm_customer_score_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
+
+    def write(self, vals):
+        follow = bool(PARTNER_SCORE_FIELDS & set(vals))
+        before = set(self.sudo().commercial_partner_id.ids) if follow else set()
+        result = super().write(vals)
+        if follow:
+            after = set(self.sudo().commercial_partner_id.ids)
+            # sudo: internal bookkeeping of which customers to rescore
+            self.env["crm.customer.score.pending"].sudo()._record(
+                (None, customer) for customer in before | after
+            )
+        return result
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    bsc_customer_score_id = fields.Many2one(
+        "crm.customer.score",
+        string="Customer Score",
+        compute="_compute_bsc_customer_score_id",
+        groups=SCORE_GROUP,
+    )
+    bsc_p_alive = fields.Float(
+        related="bsc_customer_score_id.p_alive",
+        string="Customer's Probability Alive",
+        groups=SCORE_GROUP,
+    )
+    bsc_churn_propensity = fields.Float(
+        related="bsc_customer_score_id.churn_propensity",
+        string="Customer's Churn Propensity",
+        groups=SCORE_GROUP,
+    )
+    bsc_risk_band = fields.Selection(
+        related="bsc_customer_score_id.risk_band",
+        string="Customer's Risk Band",
+        groups=SCORE_GROUP,
+    )
+    bsc_lifecycle_stage = fields.Selection(
+        related="bsc_customer_score_id.lifecycle_stage",
+        string="Customer's Lifecycle Stage",
+        groups=SCORE_GROUP,
+    )
+    bsc_predicted_clv = fields.Monetary(
+        related="bsc_customer_score_id.predicted_clv",
+        string="Customer's Predicted Lifetime Value",
+        currency_field="company_currency",
+        groups=SCORE_GROUP,
+    )
+    bsc_rfm_code = fields.Char(
+        related="bsc_customer_score_id.rfm_code", string="Customer's RFM", groups=SCORE_GROUP
+    )
+
+    @api.depends("partner_id.commercial_partner_id", "company_id")
+    def _compute_bsc_customer_score_id(self):
+        pairs = {
+            (lead.partner_id.commercial_partner_id.id, (lead.company_id or self.env.company).id)
+            for lead in self
+            if lead.partner_id
+        }
+        scores = self.env["crm.customer.score"].search(
+            [
+                ("partner_id", "in", [p for p, _c in pairs]),
+                ("company_id", "in", [c for _p, c in pairs]),
+            ]
+        )
+        by_key = {(s.partner_id.id, s.company_id.id): s for s in scores}
+        for lead in self:
+            key = (
+                lead.partner_id.commercial_partner_id.id,
+                (lead.company_id or self.env.company).id,
+            )
+            lead.bsc_customer_score_id = by_key.get(key, False)
+
+
+class BasePartnerMergeAutomaticWizard(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        """A merged partner's score goes with it (its row is deleted, or
+        moved to the destination when that had none); the destination
+        customer is rescored in every company from the transactions it now
+        has."""
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        result = super()._merge(partner_ids, dst_partner, extra_checks)
+        survivors = partners.exists()
+        # sudo: internal bookkeeping of which customers to rescore
+        self.env["crm.customer.score.pending"].sudo()._record(
+            (None, customer) for customer in survivors.commercial_partner_id.ids
+        )
+        return result

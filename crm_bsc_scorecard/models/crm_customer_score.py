@@ -539,7 +539,9 @@ class CrmCustomerScore(models.Model):
             segments, counts = np.unique(
                 dims["segment_id"][summary.frequency > 0], return_counts=True
             )
-            for segment_id, count in zip(segments.tolist(), counts.tolist(), strict=True):
+            for segment_id, count in zip(
+                segments.tolist(), counts.tolist(), strict=True
+            ):
                 if not segment_id or count < company.bsc_clv_segment_min_customers:
                     continue
                 record = models_.get(segment_id) or Model.create(
@@ -551,9 +553,7 @@ class CrmCustomerScore(models.Model):
                 ):
                     used.add(segment_id)
         # segment models no longer wanted: their customers use the company's
-        Model.browse(
-            [m.id for key, m in models_.items() if key not in used]
-        ).unlink()
+        Model.browse([m.id for key, m in models_.items() if key not in used]).unlink()
         return self._score_and_write(company, summary, dims, today, full=True)
 
     # ------------------------------------------------------------------
@@ -593,7 +593,14 @@ class CrmCustomerScore(models.Model):
                 settings,
                 bounds={"r": [], "f": [], "m": []},
             )
-            for key in ("p_alive", "churn", "expected_90d", "clv", "risk_band", "stage"):
+            for key in (
+                "p_alive",
+                "churn",
+                "expected_90d",
+                "clv",
+                "risk_band",
+                "stage",
+            ):
                 scores[key][mask] = scored[key]
             model_ids[mask] = record.id
         scores["model_id"] = model_ids
@@ -720,7 +727,11 @@ class CrmCustomerScore(models.Model):
                         for name, sql_type in SCORE_COLUMNS
                     ),
                     updates=SQL(", ").join(
-                        SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+                        SQL(
+                            "%s = EXCLUDED.%s",
+                            SQL.identifier(name),
+                            SQL.identifier(name),
+                        )
                         for name in names
                         if name != "partner_id"
                     ),
@@ -876,7 +887,10 @@ class CrmCustomerScore(models.Model):
         scores = self._score_summary(company, summary, dims, as_of, bounds=None)
         result = {"customer": summary.customers}
         result.update(
-            {key: dims[key] for key in ("segment_id", "channel_id", "user_id", "team_id", "active")}
+            {
+                key: dims[key]
+                for key in ("segment_id", "channel_id", "user_id", "team_id", "active")
+            }
         )
         result.update(scores)
         return result
@@ -960,8 +974,10 @@ class CrmCustomerScore(models.Model):
         since the last look (less a margin), in the companies that count
         sale orders as transactions. The addon has no hooks on sale orders
         (it does not depend on Sales)."""
-        companies = self.env["res.company"].sudo().search(
-            [("bsc_transaction_source", "=", "sale_orders")]
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("bsc_transaction_source", "=", "sale_orders")])
         )
         if "sale.order" not in self.env or not companies:
             return

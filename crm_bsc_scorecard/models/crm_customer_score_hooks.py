@@ -67,37 +67,37 @@ class ResPartner(models.Model):
         compute="_compute_bsc_score_id", groups=SCORE_GROUP
     )
     bsc_p_alive = fields.Float(
-        related="bsc_score_id.p_alive", string="Probability Alive", groups=SCORE_GROUP
+        compute="_compute_bsc_score_id", string="Probability Alive", groups=SCORE_GROUP
     )
     bsc_churn_propensity = fields.Float(
-        related="bsc_score_id.churn_propensity",
+        compute="_compute_bsc_score_id",
         string="Churn Propensity",
         groups=SCORE_GROUP,
     )
     bsc_expected_purchases_90d = fields.Float(
-        related="bsc_score_id.expected_purchases_90d",
+        compute="_compute_bsc_score_id",
         string="Expected Transactions (90 days)",
         groups=SCORE_GROUP,
     )
     bsc_predicted_clv = fields.Monetary(
-        related="bsc_score_id.predicted_clv",
+        compute="_compute_bsc_score_id",
         string="Predicted Lifetime Value",
         currency_field="bsc_score_currency_id",
         groups=SCORE_GROUP,
     )
     bsc_score_currency_id = fields.Many2one(
-        related="bsc_score_id.currency_id", groups=SCORE_GROUP
+        "res.currency", compute="_compute_bsc_score_id", groups=SCORE_GROUP
     )
     bsc_rfm_code = fields.Char(
-        related="bsc_score_id.rfm_code", string="RFM", groups=SCORE_GROUP
+        compute="_compute_bsc_score_id", string="RFM", groups=SCORE_GROUP
     )
     bsc_last_transaction_date = fields.Date(
-        related="bsc_score_id.last_date", string="Last Transaction", groups=SCORE_GROUP
+        compute="_compute_bsc_score_id", string="Last Transaction", groups=SCORE_GROUP
     )
     bsc_risk_band = fields.Selection(
         RISK_BANDS,
         string="Risk Band",
-        compute="_compute_bsc_bands",
+        compute="_compute_bsc_score_id",
         search="_search_bsc_risk_band",
         groups=SCORE_GROUP,
         help="The customer's churn risk in the current company.",
@@ -105,7 +105,7 @@ class ResPartner(models.Model):
     bsc_lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES,
         string="Lifecycle Stage",
-        compute="_compute_bsc_bands",
+        compute="_compute_bsc_score_id",
         search="_search_bsc_lifecycle_stage",
         groups=SCORE_GROUP,
     )
@@ -128,17 +128,23 @@ class ResPartner(models.Model):
                 ["__count"],
             )
         )
+        empty = self.env["crm.customer.score"]
         for partner in self:
             commercial = partner.commercial_partner_id
-            partner.bsc_score_id = by_partner.get(commercial.id, False)
+            score = by_partner.get(commercial.id, empty)
+            partner.bsc_score_id = score
             partner.bsc_score_count = counts.get(commercial, 0)
-
-    @api.depends_context("company")
-    @api.depends("bsc_score_id")
-    def _compute_bsc_bands(self):
-        for partner in self:
-            partner.bsc_risk_band = partner.bsc_score_id.risk_band
-            partner.bsc_lifecycle_stage = partner.bsc_score_id.lifecycle_stage
+            partner.bsc_p_alive = score.p_alive
+            partner.bsc_churn_propensity = score.churn_propensity
+            partner.bsc_expected_purchases_90d = score.expected_purchases_90d
+            partner.bsc_predicted_clv = score.predicted_clv
+            partner.bsc_score_currency_id = (
+                score.currency_id or self.env.company.currency_id
+            )
+            partner.bsc_rfm_code = score.rfm_code
+            partner.bsc_last_transaction_date = score.last_date
+            partner.bsc_risk_band = score.risk_band
+            partner.bsc_lifecycle_stage = score.lifecycle_stage
 
     def _bsc_score_search(self, field, operator, value):
         """Partners whose customer's score in the current company has
@@ -171,7 +177,10 @@ class ResPartner(models.Model):
         customer's score in the current company (a join, nothing stored on
         partners)."""
         fname = groupby_spec.split(":")[0]
-        columns = {"bsc_risk_band": "risk_band", "bsc_lifecycle_stage": "lifecycle_stage"}
+        columns = {
+            "bsc_risk_band": "risk_band",
+            "bsc_lifecycle_stage": "lifecycle_stage",
+        }
         if fname not in columns:
             return super()._read_group_groupby(groupby_spec, query)
         if not self.env.su and not self.env.user.has_group(SCORE_GROUP):
@@ -225,39 +234,46 @@ class CrmLead(models.Model):
         groups=SCORE_GROUP,
     )
     bsc_p_alive = fields.Float(
-        related="bsc_customer_score_id.p_alive",
+        compute="_compute_bsc_customer_score_id",
         string="Customer's Probability Alive",
         groups=SCORE_GROUP,
     )
     bsc_churn_propensity = fields.Float(
-        related="bsc_customer_score_id.churn_propensity",
+        compute="_compute_bsc_customer_score_id",
         string="Customer's Churn Propensity",
         groups=SCORE_GROUP,
     )
     bsc_risk_band = fields.Selection(
-        related="bsc_customer_score_id.risk_band",
+        RISK_BANDS,
+        compute="_compute_bsc_customer_score_id",
         string="Customer's Risk Band",
         groups=SCORE_GROUP,
     )
     bsc_lifecycle_stage = fields.Selection(
-        related="bsc_customer_score_id.lifecycle_stage",
+        LIFECYCLE_STAGES,
+        compute="_compute_bsc_customer_score_id",
         string="Customer's Lifecycle Stage",
         groups=SCORE_GROUP,
     )
     bsc_predicted_clv = fields.Monetary(
-        related="bsc_customer_score_id.predicted_clv",
+        compute="_compute_bsc_customer_score_id",
         string="Customer's Predicted Lifetime Value",
         currency_field="company_currency",
         groups=SCORE_GROUP,
     )
     bsc_rfm_code = fields.Char(
-        related="bsc_customer_score_id.rfm_code", string="Customer's RFM", groups=SCORE_GROUP
+        compute="_compute_bsc_customer_score_id",
+        string="Customer's RFM",
+        groups=SCORE_GROUP,
     )
 
     @api.depends("partner_id.commercial_partner_id", "company_id")
     def _compute_bsc_customer_score_id(self):
         pairs = {
-            (lead.partner_id.commercial_partner_id.id, (lead.company_id or self.env.company).id)
+            (
+                lead.partner_id.commercial_partner_id.id,
+                (lead.company_id or self.env.company).id,
+            )
             for lead in self
             if lead.partner_id
         }
@@ -268,12 +284,20 @@ class CrmLead(models.Model):
             ]
         )
         by_key = {(s.partner_id.id, s.company_id.id): s for s in scores}
+        empty = self.env["crm.customer.score"]
         for lead in self:
             key = (
                 lead.partner_id.commercial_partner_id.id,
                 (lead.company_id or self.env.company).id,
             )
-            lead.bsc_customer_score_id = by_key.get(key, False)
+            score = by_key.get(key, empty) if lead.partner_id else empty
+            lead.bsc_customer_score_id = score
+            lead.bsc_p_alive = score.p_alive
+            lead.bsc_churn_propensity = score.churn_propensity
+            lead.bsc_risk_band = score.risk_band
+            lead.bsc_lifecycle_stage = score.lifecycle_stage
+            lead.bsc_predicted_clv = score.predicted_clv
+            lead.bsc_rfm_code = score.rfm_code
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):

@@ -121,7 +121,8 @@ class CrmCustomerCohort(models.Model):
                        date_trunc(g.granularity, CURRENT_DATE)::date AS cur_bucket
                   FROM first f CROSS JOIN g
             )
-            SELECT row_number() OVER () AS id,
+            SELECT row_number() OVER (
+                       ORDER BY c.company_id, c.customer, c.granularity, a.age) AS id,
                    c.company_id, c.customer AS partner_id,
                    rp.customer_segment_id AS segment_id, c.ch AS channel_id,
                    c.granularity, c.cohort_date, a.age,
@@ -158,7 +159,7 @@ class CrmCustomerCohortTable(models.TransientModel):
     @api.depends("granularity", "segment_id", "channel_id", "max_age")
     def _compute_table_html(self):
         for wizard in self:
-            wizard.table_html = wizard._table()
+            wizard.table_html = wizard._render_table()
 
     def _rows(self):
         """{cohort date: {age: (retention %, customers)}}, read with the
@@ -182,7 +183,7 @@ class CrmCustomerCohortTable(models.TransientModel):
             table.setdefault(cohort, {})[age] = (retention, count)
         return table
 
-    def _table(self):
+    def _render_table(self):
         table = self._rows()
         if not table:
             return Markup("<p>%s</p>") % _("No customer has a transaction yet.")

@@ -17,3 +17,4 @@ from . import test_engine_cron
 from . import test_engine_incremental
 from . import test_engine_orm_equivalence
 from . import test_translations
+from . import test_customer_scores

@@ -177,9 +177,14 @@ def score(summary, as_of_day, bg=None, gg=None, settings=None, bounds=None):
     n = len(summary.customers)
     recency_days = as_of_day - summary.last_day
     first_age_days = as_of_day - summary.first_day
-    r, f, m, codes = rfm_scores(
-        recency_days, summary.transactions, summary.average_value
-    )
+    if bounds is None:
+        r, f, m, codes = rfm_scores(
+            recency_days, summary.transactions, summary.average_value
+        )
+    else:
+        r, f, m, codes = rfm_scores_from_bounds(
+            recency_days, summary.transactions, summary.average_value, bounds
+        )
     result = {
         "recency_days": recency_days.astype(int),
         "rfm_r": r,

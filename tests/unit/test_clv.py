@@ -572,12 +572,37 @@ def test_bounds_score_newcomers_between_and_beyond():
 
 
 def test_score_against_bounds_matches_full_scoring():
-    summary = clv.summarize([1, 1, 2, 3, 3, 3], [0, 30, 10, 5, 50, 90], [10, 20, 5, 8, 9, 7], 120)
+    summary = clv.summarize(
+        [1, 1, 2, 3, 3, 3], [0, 30, 10, 5, 50, 90], [10, 20, 5, 8, 9, 7], 120
+    )
     full = rfm.score(summary, 120)
     recency = 120 - summary.last_day
     bounds = rfm.rfm_bounds(
-        recency, summary.transactions, summary.average_value,
+        recency,
+        summary.transactions,
+        summary.average_value,
         (full["rfm_r"], full["rfm_f"], full["rfm_m"]),
     )
     again = rfm.score(summary, 120, bounds=bounds)
     assert again["rfm_code"].tolist() == full["rfm_code"].tolist()
+
+
+def test_score_with_bounds_of_a_larger_population():
+    """Rescoring a few customers ranks them against the full population's
+    bounds, not among themselves."""
+    summary = clv.summarize(
+        list(range(10)), list(range(10)), [10 * (i + 1) for i in range(10)], 20
+    )
+    full = rfm.score(summary, 20)
+    bounds = rfm.rfm_bounds(
+        20 - summary.last_day,
+        summary.transactions,
+        summary.average_value,
+        (full["rfm_r"], full["rfm_f"], full["rfm_m"]),
+    )
+    few = clv.summarize([0, 9], [0, 9], [10, 100], 20)
+    alone = rfm.score(few, 20)
+    against = rfm.score(few, 20, bounds=bounds)
+    assert alone["rfm_m"].tolist() == [2, 4]
+    assert against["rfm_m"].tolist() == [1, 5]
+    assert against["rfm_r"].tolist() == [1, 5]

@@ -76,7 +76,6 @@ class CrmCustomerModel(models.Model):
         string="Predicted Holdout Transactions", digits=(16, 1), readonly=True
     )
     holdout_error = fields.Float(
-        string="Holdout Error",
         digits=(16, 4),
         readonly=True,
         help="How far the predicted number of holdout transactions is from "
@@ -140,8 +139,10 @@ class CrmCustomerModel(models.Model):
         step = (width - 2 * pad) / len(groups)
         bar = step * 0.35
         parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height + 40}" role="img" class="o_crm_customer_holdout">'
+            (
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+                f'height="{height + 40}" role="img" class="o_crm_customer_holdout">'
+            )
         ]
         for i, group in enumerate(groups):
             x0 = pad + i * step + step * 0.1

@@ -29,6 +29,7 @@ LIFECYCLE_STAGES = [
     (rfm.STAGE_LAPSED, "Lapsed"),
     (rfm.STAGE_LOST, "Lost"),
 ]
+SCORE_GROUP = "sales_team.group_sale_salesman"  # who reads scores on partners, leads
 ORDINAL_EPOCH = datetime.date(1, 1, 1)  # date.toordinal() == 1
 WRITE_CHUNK = 50000
 # the holdout period: a third of the history, between these bounds (days)
@@ -98,17 +99,15 @@ class CrmCustomerScore(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     model_id = fields.Many2one(
         "crm.customer.model",
-        string="Model",
         readonly=True,
         ondelete="set null",
         help="The fitted model the probabilities and values come from.",
     )
     segment_id = fields.Many2one(
-        "crm.customer.segment", string="Segment", readonly=True, ondelete="set null"
+        "crm.customer.segment", readonly=True, ondelete="set null"
     )
     channel_id = fields.Many2one(
         "crm.contact.channel",
-        string="Channel",
         readonly=True,
         ondelete="set null",
         help="The contact channel of the customer's last transaction.",
@@ -138,7 +137,7 @@ class CrmCustomerScore(models.Model):
     average_value = fields.Monetary(
         string="Average Transaction Value", readonly=True, aggregator="avg"
     )
-    total_value = fields.Monetary(string="Total Value", readonly=True)
+    total_value = fields.Monetary(readonly=True)
     recency_days = fields.Integer(
         string="Days Since Last Transaction", readonly=True, aggregator="avg"
     )

@@ -1,5 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (the addon keeps each feature's extension of a model in a file of its own)
 """The settings of customer analytics, per company."""
 
 from odoo import _, api, fields, models

@@ -22,13 +22,11 @@ class CrmCustomerCohort(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     segment_id = fields.Many2one(
         "crm.customer.segment",
-        string="Segment",
         readonly=True,
         help="The customer's current segment.",
     )
     channel_id = fields.Many2one(
         "crm.contact.channel",
-        string="Channel",
         readonly=True,
         help="The contact channel of the customer's first transaction.",
     )
@@ -131,13 +129,16 @@ class CrmCustomerCohort(models.Model):
               FROM cohort c
               JOIN res_partner rp ON rp.id = c.customer
              CROSS JOIN LATERAL generate_series(0, (
-                   ((date_part('year', c.cur_bucket) - date_part('year', c.cohort_date)) * 12
-                    + date_part('month', c.cur_bucket) - date_part('month', c.cohort_date))
+                   ((date_part('year', c.cur_bucket)
+                     - date_part('year', c.cohort_date)) * 12
+                    + date_part('month', c.cur_bucket)
+                    - date_part('month', c.cohort_date))
                    / c.months)::int) AS a(age)
               LEFT JOIN bought b
                 ON b.company_id = c.company_id AND b.customer = c.customer
                AND b.granularity = c.granularity
-               AND b.bucket = (c.cohort_date + make_interval(months => a.age * c.months))::date
+               AND b.bucket = (c.cohort_date
+                               + make_interval(months => a.age * c.months))::date
             """,
             self._transactions_query(),
         )
@@ -151,8 +152,8 @@ class CrmCustomerCohortTable(models.TransientModel):
     _description = "Customer Cohort Retention Table"
 
     granularity = fields.Selection(GRANULARITIES, default="month", required=True)
-    segment_id = fields.Many2one("crm.customer.segment", string="Segment")
-    channel_id = fields.Many2one("crm.contact.channel", string="Channel")
+    segment_id = fields.Many2one("crm.customer.segment")
+    channel_id = fields.Many2one("crm.contact.channel")
     max_age = fields.Integer(string="Ages Shown", default=12)
     table_html = fields.Html(compute="_compute_table_html", sanitize=False)
 
@@ -191,8 +192,11 @@ class CrmCustomerCohortTable(models.TransientModel):
         head = "".join(f"<th class='text-end'>{age}</th>" for age in ages)
         lines = [
             "<table class='table table-sm table-bordered o_crm_customer_cohort'>",
-            f"<thead><tr><th>{escape(_('Cohort'))}</th>"
-            f"<th class='text-end'>{escape(_('Customers'))}</th>{head}</tr></thead><tbody>",
+            (
+                f"<thead><tr><th>{escape(_('Cohort'))}</th>"
+                f"<th class='text-end'>{escape(_('Customers'))}</th>{head}"
+                "</tr></thead><tbody>"
+            ),
         ]
         label = "%Y-%m" if self.granularity == "month" else None
         for cohort in sorted(table, reverse=True):

@@ -531,9 +531,9 @@ class TestCustomerScoreRules(AnalyticsCommon):
             with (
                 self.subTest(vals=vals),
                 self.assertRefused(ValidationError, "CLV Alpha.*" + pattern),
+                self.env.cr.savepoint(),
             ):
-                with self.env.cr.savepoint():
-                    self.company_a.write(vals)
+                self.company_a.write(vals)
 
     def test_transactions_of_zero_or_negative_value(self):
         odd = self._partner("CLV odd", email=False)

@@ -1,52 +1,19 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Where the customer scores are shown (partners, leads) and what wakes
-their rescoring: the transaction changes the incremental engine run
-records, customers whose segment, salesperson or company changed, merges."""
+# pylint: disable=consider-merging-classes-inherited
+# (the addon keeps each feature's extension of a model in a file of its own)
+"""The customer's scores on contacts: form, list, search and group-by (a
+join on the scores of the current company; nothing is stored on partners),
+and the contact changes that move a customer's scores."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .crm_customer_score import LIFECYCLE_STAGES, RISK_BANDS
+from .crm_customer_score import LIFECYCLE_STAGES, RISK_BANDS, SCORE_GROUP
 
-SCORE_GROUP = "sales_team.group_sale_salesman"
 # partner fields whose change moves a customer's scores or dimensions
 PARTNER_SCORE_FIELDS = {"parent_id", "is_company", "active", "user_id"}
-
-
-class CrmBscTransactionChange(models.Model):
-    _inherit = "crm.bsc.transaction.change"
-
-    @api.model
-    def _record_transactions(self, before, after):
-        """Also queue the customers of the changed transactions (won
-        opportunities) for rescoring, in their companies."""
-        result = super()._record_transactions(before, after)
-        pairs = set()
-        for lead_id in set(before) | set(after):
-            old, new = before.get(lead_id), after.get(lead_id)
-            if old == new:
-                continue
-            for transaction in (old, new):
-                if transaction:
-                    # (company, customer, day, lead, channel, user, team)
-                    pairs.add((transaction[0], transaction[1]))
-        # sudo: the queue is internal bookkeeping, written for any user
-        # whose change of a lead the hooks follow
-        self.env["crm.customer.score.pending"].sudo()._record(pairs)
-        return result
-
-    @api.model
-    def _record_segments(self, previous):
-        """Customers whose segment changed: rescored in every company (their
-        segment is a dimension, and may pick another segment model)."""
-        result = super()._record_segments(previous)
-        # sudo: internal bookkeeping, as above
-        self.env["crm.customer.score.pending"].sudo()._record(
-            (None, customer) for customer in previous
-        )
-        return result
 
 
 class ResPartner(models.Model):
@@ -221,98 +188,4 @@ class ResPartner(models.Model):
             self.env["crm.customer.score.pending"].sudo()._record(
                 (None, customer) for customer in before | after
             )
-        return result
-
-
-class CrmLead(models.Model):
-    _inherit = "crm.lead"
-
-    bsc_customer_score_id = fields.Many2one(
-        "crm.customer.score",
-        string="Customer Score",
-        compute="_compute_bsc_customer_score_id",
-        groups=SCORE_GROUP,
-    )
-    bsc_p_alive = fields.Float(
-        compute="_compute_bsc_customer_score_id",
-        string="Customer's Probability Alive",
-        groups=SCORE_GROUP,
-    )
-    bsc_churn_propensity = fields.Float(
-        compute="_compute_bsc_customer_score_id",
-        string="Customer's Churn Propensity",
-        groups=SCORE_GROUP,
-    )
-    bsc_risk_band = fields.Selection(
-        RISK_BANDS,
-        compute="_compute_bsc_customer_score_id",
-        string="Customer's Risk Band",
-        groups=SCORE_GROUP,
-    )
-    bsc_lifecycle_stage = fields.Selection(
-        LIFECYCLE_STAGES,
-        compute="_compute_bsc_customer_score_id",
-        string="Customer's Lifecycle Stage",
-        groups=SCORE_GROUP,
-    )
-    bsc_predicted_clv = fields.Monetary(
-        compute="_compute_bsc_customer_score_id",
-        string="Customer's Predicted Lifetime Value",
-        currency_field="company_currency",
-        groups=SCORE_GROUP,
-    )
-    bsc_rfm_code = fields.Char(
-        compute="_compute_bsc_customer_score_id",
-        string="Customer's RFM",
-        groups=SCORE_GROUP,
-    )
-
-    @api.depends("partner_id.commercial_partner_id", "company_id")
-    def _compute_bsc_customer_score_id(self):
-        pairs = {
-            (
-                lead.partner_id.commercial_partner_id.id,
-                (lead.company_id or self.env.company).id,
-            )
-            for lead in self
-            if lead.partner_id
-        }
-        scores = self.env["crm.customer.score"].search(
-            [
-                ("partner_id", "in", [p for p, _c in pairs]),
-                ("company_id", "in", [c for _p, c in pairs]),
-            ]
-        )
-        by_key = {(s.partner_id.id, s.company_id.id): s for s in scores}
-        empty = self.env["crm.customer.score"]
-        for lead in self:
-            key = (
-                lead.partner_id.commercial_partner_id.id,
-                (lead.company_id or self.env.company).id,
-            )
-            score = by_key.get(key, empty) if lead.partner_id else empty
-            lead.bsc_customer_score_id = score
-            lead.bsc_p_alive = score.p_alive
-            lead.bsc_churn_propensity = score.churn_propensity
-            lead.bsc_risk_band = score.risk_band
-            lead.bsc_lifecycle_stage = score.lifecycle_stage
-            lead.bsc_predicted_clv = score.predicted_clv
-            lead.bsc_rfm_code = score.rfm_code
-
-
-class BasePartnerMergeAutomaticWizard(models.TransientModel):
-    _inherit = "base.partner.merge.automatic.wizard"
-
-    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
-        """A merged partner's score goes with it (its row is deleted, or
-        moved to the destination when that had none); the destination
-        customer is rescored in every company from the transactions it now
-        has."""
-        partners = self.env["res.partner"].browse(partner_ids).exists()
-        result = super()._merge(partner_ids, dst_partner, extra_checks)
-        survivors = partners.exists()
-        # sudo: internal bookkeeping of which customers to rescore
-        self.env["crm.customer.score.pending"].sudo()._record(
-            (None, customer) for customer in survivors.commercial_partner_id.ids
-        )
         return result

@@ -18,3 +18,4 @@ from . import test_engine_incremental
 from . import test_engine_orm_equivalence
 from . import test_translations
 from . import test_customer_scores
+from . import test_customer_scores_sale

@@ -48,5 +48,6 @@
     },
     "demo": [
         "demo/crm_bsc_demo.xml",
+        "demo/crm_customer_analytics_demo.xml",
     ],
 }

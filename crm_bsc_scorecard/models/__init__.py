@@ -25,3 +25,4 @@ from . import crm_customer_score
 from . import crm_bsc_transaction_change_analytics
 from . import res_partner_analytics
 from . import crm_lead_analytics
+from . import crm_customer_score_demo

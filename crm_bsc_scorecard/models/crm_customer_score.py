@@ -11,7 +11,7 @@ import logging
 import numpy as np
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from ..tools import clv, rfm
 
@@ -856,13 +856,16 @@ class CrmCustomerScore(models.Model):
         return _(
             "%(customer)s may have stopped buying from %(company)s: probability "
             "alive %(alive)s %%, last transaction on %(last)s, predicted "
-            "lifetime value at stake %(value)s %(currency)s.",
+            "lifetime value at stake %(value)s.",
             customer=partner.display_name,
             company=company.name,
             alive=round(100 * float(scores["p_alive"][i]), 1),
-            last=fields.Date.to_string(last),
-            value=round(float(clv_value), 2) if np.isfinite(clv_value) else 0,
-            currency=company.currency_id.name,
+            last=format_date(self.env, last),
+            value=format_amount(
+                self.env,
+                float(clv_value) if np.isfinite(clv_value) else 0.0,
+                company.currency_id,
+            ),
         )
 
     # ------------------------------------------------------------------

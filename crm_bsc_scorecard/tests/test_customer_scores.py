@@ -10,7 +10,7 @@ import numpy as np
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, format_date, mute_logger
 
 from ..tools import clv
 from .analytics_common import AnalyticsCommon
@@ -417,7 +417,9 @@ class TestCustomerScoreRules(AnalyticsCommon):
         self.assertEqual(len(first), 1)
         self.assertEqual(first.user_id, self.seller)
         self.assertIn("probability alive", first.note)
-        self.assertIn(str(self.score_of(self.h1).last_date), first.note)
+        self.assertIn(
+            format_date(self.env, self.score_of(self.h1).last_date), first.note
+        )
         # once: scoring again creates none, nor does a rescoring
         count = len(activities())
         self.Score._fit_and_score_company(self.company_a)

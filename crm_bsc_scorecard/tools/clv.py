@@ -32,6 +32,9 @@ MODELS = (BGNBD, MBGNBD)
 # Bounds of the log-parameters the optimiser searches: a parameter that runs
 # to one of them means the data do not pin it down.
 LOG_BOUND = 18.0
+# the largest gradient (of the mean log-likelihood per customer, in the
+# log-parameters) accepted when the optimiser stops without converging
+GRADIENT_TOLERANCE = 1e-4
 DAYS_PER_WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
@@ -251,6 +254,7 @@ def _minimise(objective, starts, bound=LOG_BOUND):
     """L-BFGS-B from each start until one converges inside the bounds:
     (log-parameters, value) or None."""
     best = None
+    tolerable = None  # inside the bounds, with a small enough gradient
     for start in starts:
         with np.errstate(all="ignore"):
             result = optimize.minimize(
@@ -262,14 +266,18 @@ def _minimise(objective, starts, bound=LOG_BOUND):
                 options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9},
             )
         inside = np.all(np.abs(result.x) < bound - 1e-3)
-        if np.all(np.isfinite(result.x)) and np.isfinite(result.fun) and inside:
-            if best is None or result.fun < best.fun - 1e-12:
-                best = result
-            if result.success:
-                return best
-    if best is not None and np.linalg.norm(best.jac, np.inf) < 1e-5:
-        return best
-    return None
+        if not (np.all(np.isfinite(result.x)) and np.isfinite(result.fun) and inside):
+            continue
+        if result.success:
+            return result
+        # the line search gave up: on a flat ridge (two parameters running
+        # off together, a distribution that collapses to a point) the point
+        # reached is as good as the data can tell
+        if np.linalg.norm(result.jac, np.inf) < GRADIENT_TOLERANCE and (
+            tolerable is None or result.fun < tolerable.fun
+        ):
+            tolerable = result
+    return tolerable
 
 
 def fit_bgnbd(

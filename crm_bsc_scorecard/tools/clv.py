@@ -253,7 +253,6 @@ def _starts(x, tx, T, w):
 def _minimise(objective, starts, bound=LOG_BOUND):
     """L-BFGS-B from each start until one converges inside the bounds:
     (log-parameters, value) or None."""
-    best = None
     tolerable = None  # inside the bounds, with a small enough gradient
     for start in starts:
         with np.errstate(all="ignore"):

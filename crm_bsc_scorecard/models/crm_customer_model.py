@@ -68,7 +68,7 @@ class CrmCustomerModel(models.Model):
     )
     calibration_end = fields.Date(readonly=True)
     holdout_end = fields.Date(readonly=True)
-    holdout_groups = fields.Json(readonly=True)
+    holdout_groups = fields.Json(string="Holdout per Group", readonly=True)
     holdout_actual = fields.Float(
         string="Holdout Transactions", digits=(16, 1), readonly=True
     )
@@ -86,10 +86,18 @@ class CrmCustomerModel(models.Model):
     )
     holdout_note = fields.Char(readonly=True)
     holdout_chart = fields.Html(compute="_compute_holdout_chart", sanitize=False)
-    rfm_bounds = fields.Json(readonly=True)
+    rfm_bounds = fields.Json(
+        string="RFM Quintile Bounds",
+        readonly=True,
+        help="The lowest recency, frequency and monetary value of each "
+        "quintile at the last full scoring: customers rescored in between are "
+        "ranked against them.",
+    )
     last_error = fields.Text(string="Last Fit Refused", readonly=True)
     last_error_at = fields.Datetime(string="Refused On", readonly=True)
-    score_count = fields.Integer(compute="_compute_score_count")
+    score_count = fields.Integer(
+        string="Customers Scored", compute="_compute_score_count"
+    )
 
     def init(self):
         # one model per company, and one per segment of it

@@ -31,7 +31,7 @@ class ResPartner(models.Model):
         "current company.",
     )
     bsc_score_count = fields.Integer(
-        compute="_compute_bsc_score_id", groups=SCORE_GROUP
+        string="Scores", compute="_compute_bsc_score_id", groups=SCORE_GROUP
     )
     bsc_p_alive = fields.Float(
         compute="_compute_bsc_score_id", string="Probability Alive", groups=SCORE_GROUP
@@ -53,7 +53,10 @@ class ResPartner(models.Model):
         groups=SCORE_GROUP,
     )
     bsc_score_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_bsc_score_id", groups=SCORE_GROUP
+        "res.currency",
+        string="Score Currency",
+        compute="_compute_bsc_score_id",
+        groups=SCORE_GROUP,
     )
     bsc_rfm_code = fields.Char(
         compute="_compute_bsc_score_id", string="RFM", groups=SCORE_GROUP

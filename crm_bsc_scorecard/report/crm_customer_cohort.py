@@ -155,7 +155,9 @@ class CrmCustomerCohortTable(models.TransientModel):
     segment_id = fields.Many2one("crm.customer.segment")
     channel_id = fields.Many2one("crm.contact.channel")
     max_age = fields.Integer(string="Ages Shown", default=12)
-    table_html = fields.Html(compute="_compute_table_html", sanitize=False)
+    table_html = fields.Html(
+        string="Retention Table", compute="_compute_table_html", sanitize=False
+    )
 
     @api.depends("granularity", "segment_id", "channel_id", "max_age")
     def _compute_table_html(self):

@@ -157,16 +157,58 @@ def group_rows(*columns, weights=None):
     """Distinct rows of the columns and the weight of each (the number of
     customers that share it, or the sum of ``weights``); also the index that
     maps every input row to its group."""
-    stacked = np.column_stack(columns)
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    if weights is None:
-        counts = np.bincount(inverse, minlength=len(unique)).astype(float)
-    else:
-        counts = np.bincount(
-            inverse, weights=np.asarray(weights, float), minlength=len(unique)
+    columns = [np.asarray(column, dtype=float) for column in columns]
+    n = len(columns[0])
+    if not n:
+        return [column[:0] for column in columns], np.zeros(0), np.zeros(0, int)
+    order = np.lexsort(columns[::-1])
+    ordered = [column[order] for column in columns]
+    new = np.ones(n, dtype=bool)
+    new[1:] = np.any([c[1:] != c[:-1] for c in ordered], axis=0)
+    group_of_sorted = np.cumsum(new) - 1
+    inverse = np.empty(n, dtype=int)
+    inverse[order] = group_of_sorted
+    unique = [c[new] for c in ordered]
+    w = np.ones(n) if weights is None else np.asarray(weights, float)
+    counts = np.bincount(inverse, weights=w, minlength=len(unique[0]))
+    return unique, counts, inverse
+
+
+def _wsum(weights, values):
+    """sum(weights * values), in numpy rather than BLAS: a BLAS dot product
+    may wake a pool of threads for every call, which costs more than the
+    sum on a machine whose cores are busy."""
+    return float(np.add.reduce(np.multiply(weights, values)))
+
+
+class _Distinct:
+    """The distinct values of an array and where each element's is: a
+    function of the values is computed once per distinct value."""
+
+    __slots__ = ("index", "values")
+
+    def __init__(self, array):
+        self.values, self.index = np.unique(array, return_inverse=True)
+        self.index = self.index.reshape(-1)
+
+    def map(self, function):
+        return function(self.values)[self.index]
+
+
+class _BgData:
+    """Grouped customers (x, t_x, T, weight) prepared for the likelihood:
+    the terms that depend on x alone are computed per distinct x and
+    weighted by the total weight of its customers."""
+
+    def __init__(self, x, tx, T, weights):
+        self.x, self.tx, self.T, self.w = x, tx, T, weights
+        self.X = _Distinct(x)
+        self.x_weight = np.bincount(
+            self.X.index, weights=weights, minlength=len(self.X.values)
         )
-    return [unique[:, i] for i in range(unique.shape[1])], counts, inverse
+        self.TX = _Distinct(tx)
+        self.AGE = _Distinct(T)
+        self.total = float(weights.sum())
 
 
 # ----------------------------------------------------------------------
@@ -183,51 +225,60 @@ def _check_model(model):
         )
 
 
-def _bg_terms(theta, x, tx, T, model):
-    """Per customer: the log-likelihood and its gradient with respect to
-    the log-parameters (r, alpha, a, b)."""
+def _bg_objective(theta, data, model):
+    """The weighted log-likelihood of grouped customers (a :class:`_BgData`)
+    and its gradient with respect to the log-parameters (r, alpha, a, b)."""
     r, alpha, a, b = np.exp(theta)
     shift = 1.0 if model == MBGNBD else 0.0
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = (
-        special.gammaln(a + b)
-        + special.gammaln(b + x + shift)
+    ux, wx = data.X.values, data.x_weight
+    # terms of x alone, once per distinct x
+    a12 = (
+        special.gammaln(r + ux)
+        - special.gammaln(r)
+        + r * np.log(alpha)
+        + special.gammaln(a + b)
+        + special.gammaln(b + ux + shift)
         - special.gammaln(b)
-        - special.gammaln(a + b + x + shift)
+        - special.gammaln(a + b + ux + shift)
     )
-    log_at = np.log(alpha + T)
-    log_atx = np.log(alpha + tx)
-    a3 = -(r + x) * log_at
+    psi_ab = special.digamma(a + b)
+    psi_abx = special.digamma(a + b + ux + shift)
+    d_r_x = special.digamma(r + ux) - special.digamma(r) + np.log(alpha)
+    d_a_x = psi_ab - psi_abx
+    d_b_x = psi_ab + special.digamma(b + ux + shift) - special.digamma(b) - psi_abx
+    # terms of each group
+    x, w = data.x, data.w
+    log_at = data.AGE.map(lambda v: np.log(alpha + v))
+    log_atx = data.TX.map(lambda v: np.log(alpha + v))
+    rx = r + x
+    a3 = -rx * log_at
     if model == MBGNBD:
-        dead = np.ones_like(x, dtype=bool)
-        denominator = b + x
+        dead = None
+        denominator = data.X.map(lambda v: b + v)
     else:
         dead = x > 0
-        denominator = b + np.maximum(x, 1) - 1
-    a4 = np.where(dead, np.log(a) - np.log(denominator) - (r + x) * log_atx, -np.inf)
-    top = np.logaddexp(a3, a4)
-    ll = a1 + a2 + top
-    w4 = np.exp(a4 - top)  # the share of the "died after the last purchase" term
+        denominator = data.X.map(lambda v: b + np.maximum(v, 1) - 1)
+    a4 = np.log(a) - np.log(denominator) - rx * log_atx
+    # log(exp(a3) + exp(a4)) and the share of the "died after the last
+    # purchase" term; exponents kept above -700, where exp() would give
+    # subnormal numbers (slow, and nothing a weight needs)
+    high = np.maximum(a3, a4)
+    gap = np.maximum(-np.abs(a3 - a4), -700.0)
+    spread = np.exp(gap)
+    top = high + np.log1p(spread)
+    w4 = np.where(a4 >= a3, 1.0, spread) / (1.0 + spread)
+    if dead is not None:
+        w4 = np.where(dead, w4, 0.0)
+        top = np.where(dead, top, a3)
     w3 = 1.0 - w4
-    d_r = (
-        special.digamma(r + x)
-        - special.digamma(r)
-        + np.log(alpha)
-        - w3 * log_at
-        - w4 * log_atx
-    )
-    d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + tx)
-    psi_ab = special.digamma(a + b)
-    psi_abx = special.digamma(a + b + x + shift)
-    d_a = psi_ab - psi_abx + w4 / a
-    d_b = (
-        psi_ab
-        + special.digamma(b + x + shift)
-        - special.digamma(b)
-        - psi_abx
-        - np.where(dead, w4 / denominator, 0.0)
-    )
-    grad = np.vstack([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
+    ll = _wsum(wx, a12) + _wsum(w, top)
+    d_r = _wsum(wx, d_r_x) - _wsum(w, w3 * log_at + w4 * log_atx)
+    inv_at = data.AGE.map(lambda v: 1.0 / (alpha + v))
+    inv_atx = data.TX.map(lambda v: 1.0 / (alpha + v))
+    d_alpha = data.total * r / alpha - _wsum(w, rx * (w3 * inv_at + w4 * inv_atx))
+    d_a = _wsum(wx, d_a_x) + _wsum(w, w4) / a
+    d_b = _wsum(wx, d_b_x) - _wsum(w, w4 / denominator)
+    grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
     return ll, grad
 
 
@@ -235,15 +286,15 @@ def bg_log_likelihood(params, frequency, recency, T, weights=None):
     """The total log-likelihood of customers under fitted parameters."""
     x, tx, age = check_rft(frequency, recency, T)
     theta = np.log([params.r, params.alpha, params.a, params.b])
-    ll, _grad = _bg_terms(theta, x, tx, age, params.model)
     w = np.ones_like(x) if weights is None else np.asarray(weights, float)
-    return float(np.dot(w, ll))
+    ll, _grad = _bg_objective(theta, _BgData(x, tx, age, w), params.model)
+    return float(ll)
 
 
 def _starts(x, tx, T, w):
     """Starting points (log-parameters, in the scaled time unit): the
     purchase rate of the repeat customers, dropout around one in four."""
-    mean_rate = np.dot(w, x) / max(np.dot(w, T), 1e-12) or 1.0
+    mean_rate = _wsum(w, x) / max(_wsum(w, T), 1e-12) or 1.0
     yield np.log([1.0, 1.0 / mean_rate, 1.0, 3.0])
     yield np.log([0.5, 0.5 / mean_rate, 0.5, 1.5])
     yield np.log([0.1, 0.1, 0.1, 0.1])
@@ -317,13 +368,14 @@ def fit_bgnbd(
     scale = float(gT.max()) / 10.0
     stx, sT = gtx / scale, gT / scale
     total = gw.sum()
+    data = _BgData(gx, stx, sT, gw)
 
     def objective(theta):
-        ll, grad = _bg_terms(theta, gx, stx, sT, model)
-        value = -np.dot(gw, ll) / total
+        ll, grad = _bg_objective(theta, data, model)
+        value = -ll / total
         if not np.isfinite(value):
             return np.inf, np.zeros_like(theta)
-        return value, -(grad @ gw) / total
+        return value, -grad / total
 
     result = _minimise(objective, _starts(gx, stx, sT, gw))
     if result is None:
@@ -340,7 +392,7 @@ def fit_bgnbd(
             FitError.NON_FINITE, f"the parameters are not finite: {values!r}"
         )
     # back to the caller's unit: each repeat purchase's density scales by 1/scale
-    ll = -result.fun * total - np.dot(gw, gx) * math.log(scale)
+    ll = -result.fun * total - _wsum(gw, gx) * math.log(scale)
     return BgParams(
         model=model,
         r=float(r),
@@ -456,24 +508,46 @@ def _check_spend(frequency, monetary_value):
     return x, m
 
 
-def _gg_terms(theta, x, m):
+class _GgData:
+    """Grouped customers (x, m, weight) for the spend likelihood: the terms
+    of x alone once per distinct x, log(m) once."""
+
+    def __init__(self, x, m, weights):
+        self.x, self.m, self.w = x, m, weights
+        self.X = _Distinct(x)
+        self.x_weight = np.bincount(
+            self.X.index, weights=weights, minlength=len(self.X.values)
+        )
+        self.log_m = np.log(m)
+        self.log_x = np.log(x)
+        self.total = float(weights.sum())
+        self.xm = x * m
+
+
+def _gg_objective(theta, data):
+    """The weighted log-likelihood of the Gamma-Gamma model and its
+    gradient with respect to the log-parameters (p, q, v)."""
     p, q, v = np.exp(theta)
-    px = p * x
-    log_xmv = np.log(x * m + v)
-    ll = (
-        special.gammaln(px + q)
-        - special.gammaln(px)
+    ux, wx = data.X.values, data.x_weight
+    pux = p * ux
+    x_terms = (
+        special.gammaln(pux + q)
+        - special.gammaln(pux)
         - special.gammaln(q)
         + q * np.log(v)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * log_xmv
+        + pux * np.log(ux)
     )
-    psi = special.digamma(px + q)
-    d_p = x * (psi - special.digamma(px) + np.log(m) + np.log(x) - log_xmv)
-    d_q = psi - special.digamma(q) + np.log(v) - log_xmv
-    d_v = q / v - (px + q) / (x * m + v)
-    return ll, np.vstack([d_p * p, d_q * q, d_v * v])
+    psi_q_x = special.digamma(pux + q)
+    w, x = data.w, data.x
+    px = p * x
+    log_xmv = np.log(data.xm + v)
+    ll = _wsum(wx, x_terms) + _wsum(w, (px - 1) * data.log_m - (px + q) * log_xmv)
+    d_p = _wsum(wx, ux * (psi_q_x - special.digamma(pux) + np.log(ux))) + _wsum(
+        w, x * (data.log_m - log_xmv)
+    )
+    d_q = _wsum(wx, psi_q_x - special.digamma(q) + np.log(v)) - _wsum(w, log_xmv)
+    d_v = data.total * q / v - _wsum(w, (px + q) / (data.xm + v))
+    return ll, np.array([d_p * p, d_q * q, d_v * v])
 
 
 def fit_gamma_gamma(frequency, monetary_value, min_customers=1, weights=None):
@@ -496,16 +570,16 @@ def fit_gamma_gamma(frequency, monetary_value, min_customers=1, weights=None):
             needed=needed,
         )
     (gx, gm), gw, _inverse = group_rows(x[keep], m[keep], weights=w_in[keep])
-    scale = float(np.dot(gw, gm) / gw.sum())
-    sm = gm / scale
+    scale = float(_wsum(gw, gm) / gw.sum())
     total = gw.sum()
+    data = _GgData(gx, gm / scale, gw)
 
     def objective(theta):
-        ll, grad = _gg_terms(theta, gx, sm)
-        value = -np.dot(gw, ll) / total
+        ll, grad = _gg_objective(theta, data)
+        value = -ll / total
         if not np.isfinite(value):
             return np.inf, np.zeros_like(theta)
-        return value, -(grad @ gw) / total
+        return value, -grad / total
 
     starts = [np.log([1.0, 2.0, 1.0]), np.log([5.0, 4.0, 4.0]), np.log([0.5, 1.5, 0.5])]
     result = _minimise(objective, starts)
@@ -539,8 +613,8 @@ def gg_log_likelihood(params, frequency, monetary_value):
     x, m = _check_spend(frequency, monetary_value)
     keep = (x > 0) & (m > 0)
     theta = np.log([params.p, params.q, params.v])
-    ll, _grad = _gg_terms(theta, x[keep], m[keep])
-    return float(ll.sum())
+    ll, _grad = _gg_objective(theta, _GgData(x[keep], m[keep], np.ones(keep.sum())))
+    return float(ll)
 
 
 def expected_average_value(params, frequency, monetary_value):

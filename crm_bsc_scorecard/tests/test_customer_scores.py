@@ -659,3 +659,54 @@ class TestCustomerCohorts(AnalyticsCommon):
         )
         with self.assertRaises(AccessError):
             self.env["crm.customer.cohort"].with_user(self.user_employee).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerAnalyticsViews(AnalyticsCommon):
+    POPULATION = 0
+
+    def test_views_load_for_each_group(self):
+        cases = [
+            ("res.partner", ["form", "list", "search"], self.seller),
+            ("res.partner", ["form", "list", "search"], self.user_employee),
+            ("crm.lead", ["form"], self.seller),
+            (
+                "crm.customer.score",
+                ["list", "form", "pivot", "graph", "search"],
+                self.user_bsc_manager,
+            ),
+            ("crm.customer.model", ["list", "form", "search"], self.user_bsc_manager),
+            (
+                "crm.customer.cohort",
+                ["pivot", "graph", "list", "search"],
+                self.user_bsc,
+            ),
+            ("crm.customer.cohort.table", ["form"], self.user_bsc),
+            ("res.config.settings", ["form"], self.env.ref("base.user_admin")),
+        ]
+        for model, views, user in cases:
+            with self.subTest(model=model, user=user.login):
+                result = (
+                    self.env[model]
+                    .with_user(user)
+                    .get_views([(False, view) for view in views])
+                )
+                self.assertEqual(set(result["views"]), set(views))
+        form = (
+            self.env["res.partner"]
+            .with_user(self.seller)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("bsc_analytics", form)
+        plain = (
+            self.env["res.partner"]
+            .with_user(self.user_employee)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("bsc_analytics", plain)
+
+    def test_partner_form_of_an_employee_without_sales_rights(self):
+        """The score fields are for salespeople: reading a contact as a
+        plain employee does not touch them."""
+        partner = self.h1.with_user(self.user_employee)
+        self.assertEqual(partner.read(["name"])[0]["name"], "CLV H1")

@@ -416,7 +416,8 @@ def p_alive(params, frequency, recency, T):
     r, alpha, a, b = _unpack(params)
     x, tx, age = check_rft(frequency, recency, T)
     base = b + x if params.model == MBGNBD else b + np.maximum(x, 1) - 1
-    z = np.log(a) - np.log(base) + (r + x) * (np.log(alpha + age) - np.log(alpha + tx))
+    # log((alpha + T) / (alpha + t_x)), precise when alpha dwarfs the ages
+    z = np.log(a) - np.log(base) + (r + x) * np.log1p((age - tx) / (alpha + tx))
     alive = special.expit(-z)
     if params.model == BGNBD:
         alive = np.where(x > 0, alive, 1.0)
@@ -462,6 +463,39 @@ def _expected_alive_quad(params, t, x, age):
     return value
 
 
+# Beyond this a + b, the quadrature takes Beta(a, b) as a point mass at its
+# mean (its standard deviation is then below 1.6 %; Gauss-Jacobi weights
+# overflow soon after)
+POINT_MASS = 1000.0
+GAUSS_NODES = 48
+
+
+def _expected_alive_gauss(params, t, x, age):
+    """Expected purchases in (T, T + t] of a customer alive at T, as
+    E[(1 - ((alpha+T)/(alpha+T+p t))^(r+x)) / p] over the posterior
+    dropout probability p ~ Beta(a, b'), by Gauss-Jacobi quadrature (nodes
+    per distinct b'), or at its mean when Beta(a, b') is a point mass. The
+    Gamma part stays closed-form and stable for any r and alpha."""
+    r, alpha, a, _b = _unpack(params)
+    bx = _posterior_b(params, x)
+    rate = t / (alpha + age)  # c: p t / (alpha + T) = c p
+    result = np.empty(len(x))
+    point = a + bx > POINT_MASS
+    if point.any():
+        mean = a / (a + bx[point])
+        result[point] = -np.expm1(-(r + x[point]) * np.log1p(rate[point] * mean)) / mean
+    for value in np.unique(bx[~point]):
+        rows = (~point) & (bx == value)
+        # weight (1 - u)^(b'-1) (1 + u)^(a-1) on [-1, 1], p = (1 + u) / 2
+        nodes, weights = special.roots_jacobi(GAUSS_NODES, value - 1.0, a - 1.0)
+        p = (1.0 + nodes) / 2.0
+        weights = weights / weights.sum()
+        k = (r + x[rows])[:, None]
+        c = rate[rows][:, None]
+        result[rows] = (-np.expm1(-k * np.log1p(c * p[None, :])) / p[None, :]) @ weights
+    return result
+
+
 def expected_purchases(params, t, frequency, recency, T):
     """The expected number of purchases of each customer in the next ``t``
     time units, given its history (x, t_x, T)."""
@@ -480,11 +514,11 @@ def expected_purchases(params, t, frequency, recency, T):
             + expected_purchases(upper, t, x, tx, age)
         )
     alive = _expected_alive(params, t_arr, x, age)
+    # where the closed form fails (parameters so large that the rates or the
+    # dropout probabilities hardly vary between customers), by quadrature
     bad = ~np.isfinite(alive) | (alive < 0)
-    # a result that cannot be right (more than the customer could buy at the
-    # rate of its posterior mean times every step) is recomputed too
-    for index in np.flatnonzero(bad):
-        alive[index] = _expected_alive_quad(params, t_arr[index], x[index], age[index])
+    if bad.any():
+        alive[bad] = _expected_alive_gauss(params, t_arr[bad], x[bad], age[bad])
     alive = np.where(t_arr > 0, np.maximum(alive, 0.0), 0.0)
     return p_alive(params, x, tx, age) * alive
 

@@ -606,3 +606,31 @@ def test_score_with_bounds_of_a_larger_population():
     assert alone["rfm_m"].tolist() == [2, 4]
     assert against["rfm_m"].tolist() == [1, 5]
     assert against["rfm_r"].tolist() == [1, 5]
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd"])
+def test_quadrature_agrees_with_the_closed_form(bg, mbg, model):
+    params = bg if model == "bgnbd" else mbg
+    x = np.array([0, 1, 2, 7, 20], float)
+    T = np.array([38.86, 30, 38.86, 50, 120])
+    t = np.array([12.9, 39, 5, 52, 13])
+    closed = clv._expected_alive(params, t, x, T)
+    gauss = clv._expected_alive_gauss(params, t, x, T)
+    assert gauss == pytest.approx(closed, rel=1e-6)
+
+
+def test_degenerate_parameters_score_finitely():
+    """A fit on customers whose rates and dropout barely vary runs the
+    parameters off together (r, alpha, a, b all huge): the closed form
+    fails there, the scores do not."""
+    params = clv.BgParams("mbgnbd", r=4.09e7, alpha=9.92e8, a=9.2e4, b=1.32e6)
+    x = np.array([0, 1, 3, 9], float)
+    tx = np.array([0, 10, 30, 90.0])
+    T = np.full(4, 100.0)
+    expected = clv.expected_purchases(params, 90 / 7, x, tx, T)
+    rate, dropout = params.r / params.alpha, params.a / (params.a + params.b)
+    alive = clv.p_alive(params, x, tx, T)
+    # the limit: a constant rate, a constant dropout probability
+    limit = alive * (1 - np.exp(-rate * dropout * 90 / 7)) / dropout
+    assert expected == pytest.approx(limit, rel=1e-3)
+    assert np.isfinite(clv.customer_lifetime_value(params, x, tx, T, [10.0] * 4)).all()

@@ -40,8 +40,10 @@ def require_group(self, *groups, action=None):
     ]
     raise AccessError(
         _(
-            "%(action)s is reserved to %(groups)s; %(user)s is not in these groups.",
+            "%(action)s (%(model)s) is reserved to %(groups)s; %(user)s is not "
+            "in these groups.",
             action=action or _("This action"),
+            model=self._name,
             groups=_(" or ").join(names),
             user=self.env.user.name,
         )

@@ -131,7 +131,12 @@ class CrmBscIndicator(models.Model):
     company_id = fields.Many2one(
         "res.company",
         index=True,
-        help="Leave empty to share the indicator between companies.",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Leave empty to share the indicator between companies. An "
+        "indicator of a company's objective belongs to that company.",
     )
     computation = fields.Selection(
         [
@@ -262,6 +267,13 @@ class CrmBscIndicator(models.Model):
                 indicator.perspective_id = indicator.objective_id.perspective_id
             else:
                 indicator.perspective_id = indicator.perspective_id
+
+    @api.depends("objective_id")
+    def _compute_company_id(self):
+        for indicator in self:
+            indicator.company_id = (
+                indicator.objective_id.company_id or indicator.company_id
+            )
 
     def _compute_value_count(self):
         counts = dict(
@@ -741,13 +753,16 @@ class CrmBscIndicator(models.Model):
         None for all). Returns ComputedValue(value, reason): the value and
         None, or None and the reason there is no value. Uses the current
         company. Reserved to scorecard users, on indicators they can read.
+
+        (Messages use ``self.env._``: the argument ``user`` would mislead
+        ``_``, which reads a local of that name as the user.)
         """
         bsc_guards.require_access(
-            self, "read", bsc_guards.GROUP_USER, action=_("Computing an indicator")
+            self, "read", bsc_guards.GROUP_USER, action=self.env._("Computing an indicator")
         )
         if len(self) != 1:
             raise UserError(
-                _(
+                self.env._(
                     "compute_value computes one indicator at a time, not %(count)s.",
                     count=len(self),
                 )
@@ -757,11 +772,11 @@ class CrmBscIndicator(models.Model):
             date_to = fields.Date.to_date(date_to)
         except (TypeError, ValueError) as error:
             raise UserError(
-                _("compute_value: the dates must be dates (%(error)s).", error=error)
+                self.env._("compute_value: the dates must be dates (%(error)s).", error=error)
             ) from error
         if not date_from or not date_to or date_to < date_from:
             raise UserError(
-                _(
+                self.env._(
                     "compute_value: %(start)s to %(end)s is no period.",
                     start=date_from,
                     end=date_to,

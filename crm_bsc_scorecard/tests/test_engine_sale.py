@@ -281,7 +281,7 @@ class TestEngineSaleOrders(EngineCommon):
         then fully: both store the same values, and the change moved some."""
         today = fields.Date.context_today(self.env["crm.bsc.period"])
         self.env["crm.bsc.period"]._generate(
-            "month", today - datetime.timedelta(days=62), today
+            "month", today - datetime.timedelta(days=62), today, self.company_a
         )
         scorecards = self.sc_a | self.sc_a_retail | self.sc_a_wholesale
         scorecards._compute_values()

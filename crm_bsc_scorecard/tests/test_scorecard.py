@@ -196,7 +196,11 @@ class TestScorecardFigures(BscCommon):
         self.assertEqual(self.lines[self.revenue].current_value, 80.0)
 
     def test_values_of_another_company_are_not_shown(self):
-        self.scorecard.company_id = self.company_2
+        # each company has its own periods: February of the second company
+        february_2 = self._period(2, company_id=self.company_2.id)
+        self.scorecard.write(
+            {"company_id": self.company_2.id, "period_id": february_2.id}
+        )
         self.assertFalse(self.lines[self.revenue].has_value)
         self.assertEqual(self.scorecard.score_status, "no_data")
 

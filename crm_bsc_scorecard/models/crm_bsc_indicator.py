@@ -758,7 +758,10 @@ class CrmBscIndicator(models.Model):
         ``_``, which reads a local of that name as the user.)
         """
         bsc_guards.require_access(
-            self, "read", bsc_guards.GROUP_USER, action=self.env._("Computing an indicator")
+            self,
+            "read",
+            bsc_guards.GROUP_USER,
+            action=self.env._("Computing an indicator"),
         )
         if len(self) != 1:
             raise UserError(
@@ -772,7 +775,9 @@ class CrmBscIndicator(models.Model):
             date_to = fields.Date.to_date(date_to)
         except (TypeError, ValueError) as error:
             raise UserError(
-                self.env._("compute_value: the dates must be dates (%(error)s).", error=error)
+                self.env._(
+                    "compute_value: the dates must be dates (%(error)s).", error=error
+                )
             ) from error
         if not date_from or not date_to or date_to < date_from:
             raise UserError(

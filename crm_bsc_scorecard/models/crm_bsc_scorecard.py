@@ -709,7 +709,10 @@ class CrmBscScorecard(models.Model):
                 ("compute_failed_at", "<", lastcall),
             ]
         else:
-            domain += [("values_computed_at", "=", False)]
+            domain += [
+                ("values_computed_at", "=", False),
+                ("compute_failed_at", "=", False),
+            ]
         # sudo: a scheduled action, run by the scheduler's user, over the
         # scorecards of every company
         due = self.sudo().search(domain)

@@ -248,7 +248,6 @@ class CrmBscIndicator(models.Model):
     )
     missing_codes = fields.Char(
         compute="_compute_missing_codes",
-        string="Missing Codes",
         help="Codes the formula reads that no indicator has any more (renamed "
         "or deleted): the formula has no value until they are fixed.",
     )

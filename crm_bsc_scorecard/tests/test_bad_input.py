@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import BscCommon
 
@@ -220,8 +221,9 @@ class TestBadInput(BscCommon):
     def test_any_arithmetic_in_a_rule_is_accepted_or_refused_quickly(self, expression):
         started = time.perf_counter()
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 self.segment.write({"rule_domain": f"[('id', '!=', {expression})]"})
+            accepted = True
         except CLEAN:
-            pass
-        self.assertLess(time.perf_counter() - started, 1.0)
+            accepted = False
+        self.assertLess(time.perf_counter() - started, 1.0, accepted)

@@ -308,7 +308,9 @@ class TestEngineSaleOrders(EngineCommon):
         finds them (no hook on sale orders) and stores what a full recompute
         stores."""
         today = fields.Date.context_today(self.env["crm.bsc.period"])
-        this_month = self.env["crm.bsc.period"]._find("month", today)
+        this_month = self.env["crm.bsc.period"]._generate(
+            "month", today, today, self.company_a
+        )
 
         def change():
             order = (

@@ -18,3 +18,6 @@ from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_line
 from . import crm_bsc_engine
 from . import crm_bsc_demo
+from . import crm_bsc_indicator_pro_rata
+from . import crm_bsc_scorecard_view
+from . import crm_bsc_scorecard_line_view

@@ -21,3 +21,6 @@ from . import crm_bsc_demo
 from . import crm_bsc_indicator_pro_rata
 from . import crm_bsc_scorecard_view
 from . import crm_bsc_scorecard_line_view
+from . import crm_bsc_scorecard_export
+from . import digest_digest
+from . import crm_bsc_objective_evidence

@@ -139,26 +139,38 @@ class CrmBscScorecard(models.Model):
                 if not days or days[0] >= days[1] or not line.indicator_id.accumulates:
                     continue
                 number = data["current_value"] if data["has_value"] else None
-                score, status, (target, target_max) = self._evaluate_to_date(
+                score, status, shown = self._evaluate_to_date(
                     line, number, days[0] / days[1]
                 )
                 data.update(
                     score=score or 0.0,
                     raw_score=score,
                     status=status,
-                    shown_target=target,
-                    shown_target_max=target_max,
+                    shown_target=shown[0],
+                    shown_target_max=shown[1],
+                    shown_warning=shown[2],
+                    shown_critical=shown[3],
                     pro_rated=True,
                 )
         return figures
 
     @api.model
     def _evaluate_to_date(self, line, number, share):
-        """(score, status, (target, upper bound)) of ``number`` against the
-        line, its additive targets pro-rated by ``share`` (None: not)."""
+        """(score, status, (target, upper bound, warning, critical)) of
+        ``number`` against the line, its additive targets pro-rated by
+        ``share`` (None: not)."""
         if not share or not line.indicator_id.accumulates:
             score, status = line._evaluate(number)
-            return score, status, (line.target, line.target_max)
+            return (
+                score,
+                status,
+                (
+                    line.target,
+                    line.target_max,
+                    line.warning_threshold,
+                    line.critical_threshold,
+                ),
+            )
         direction = line.direction or scoring.HIGHER
         target, target_max, warning, critical = pro_rata.pro_rate(
             share,
@@ -171,7 +183,7 @@ class CrmBscScorecard(models.Model):
         score, status = scoring.evaluate(
             direction, number, target, warning, critical, target_max
         )
-        return score, status, (target, target_max)
+        return score, status, (target, target_max, warning, critical)
 
     # ------------------------------------------------------------------
     # Score histories (dashboard, strategy map, workbook)
@@ -450,6 +462,7 @@ class CrmBscScorecard(models.Model):
                         "status": status,
                         "status_label": status_labels.get(status),
                         "trend": [s[0] for s in line_series[-12:]],
+                        "score_trend": [s[1] for s in line_series[-12:]],
                     }
                 )
             objective_data.append(
@@ -458,6 +471,7 @@ class CrmBscScorecard(models.Model):
                     "name": objective.name,
                     "perspective_id": objective.perspective_id.id,
                     "owner": objective.owner_id.name or "",
+                    "trend": series[-12:],
                     "score": score,
                     "status": scoring.status_from_score(score),
                     "status_label": status_labels.get(scoring.status_from_score(score)),

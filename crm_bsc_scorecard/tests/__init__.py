@@ -17,3 +17,7 @@ from . import test_engine_cron
 from . import test_engine_incremental
 from . import test_engine_orm_equivalence
 from . import test_translations
+from . import test_manager_view
+from . import test_export
+from . import test_digest
+from . import test_manager_tours

@@ -14,8 +14,10 @@ from ..tools import link_evidence, scoring
 from .common import BscCommon
 
 
-@tagged("post_install", "-at_install")
-class TestManagerView(BscCommon):
+class ManagerViewCommon(BscCommon):
+    """Two objectives (retention drives revenue), eleven months of values
+    in YEAR and a running December."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -70,6 +72,10 @@ class TestManagerView(BscCommon):
 
     def _at(self, day):
         return freeze_time(f"{self.YEAR}-{day}")
+
+
+@tagged("post_install", "-at_install")
+class TestManagerView(ManagerViewCommon):
 
     # ------------------------------------------------------------------
     # The period shown

@@ -8,10 +8,12 @@ import {_t} from "@web/core/l10n/translation";
 import {localization} from "@web/core/l10n/localization";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
+import {Layout} from "@web/search/layout";
 
 export class ScorecardDashboard extends Component {
     static template = "crm_bsc_scorecard.Dashboard";
     static props = ["*"];
+    static components = {Layout};
 
     setup() {
         this.orm = useService("orm");

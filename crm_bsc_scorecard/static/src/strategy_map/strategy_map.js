@@ -8,6 +8,7 @@ import {_t} from "@web/core/l10n/translation";
 import {localization} from "@web/core/l10n/localization";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
+import {Layout} from "@web/search/layout";
 
 export const WIDTH = 1000;
 export const BAND = 130;
@@ -49,6 +50,7 @@ export function layoutMap(perspectives, objectives, rtl) {
 export class StrategyMap extends Component {
     static template = "crm_bsc_scorecard.StrategyMap";
     static props = ["*"];
+    static components = {Layout};
 
     setup() {
         this.orm = useService("orm");

@@ -76,7 +76,7 @@ class Digest(models.Model):
         self._crm_bsc_check_access()
         count = 0
         for scorecard in self._crm_bsc_scorecards():
-            periods, history = self._crm_bsc_history(scorecard, periods=2)
+            _periods, history = self._crm_bsc_history(scorecard, periods=2)
             if not history:
                 continue
             for series in history["lines"].values():

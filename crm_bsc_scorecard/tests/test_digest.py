@@ -47,7 +47,8 @@ class TestDigest(ManagerViewCommon):
                 self.scorecard._history_periods(until=self.months[10])
             )
         self.assertEqual(
-            kpis["kpi_crm_bsc_score"]["kpi_col1"]["value"], "%.2f" % history["overall"][-1]
+            kpis["kpi_crm_bsc_score"]["kpi_col1"]["value"],
+            f"{history['overall'][-1]:.2f}",
         )
         # October: revenue 230 was warning, retention 88 on track; in
         # November nothing turned critical
@@ -87,7 +88,9 @@ class TestDigest(ManagerViewCommon):
         self.assertEqual(
             {
                 kpi["kpi_name"]: kpi
-                for kpi in self.digest._compute_kpis(self.company, self.user_bsc_manager)
+                for kpi in self.digest._compute_kpis(
+                    self.company, self.user_bsc_manager
+                )
             }["kpi_crm_bsc_my_objectives"]["kpi_col1"]["value"],
             0,
         )

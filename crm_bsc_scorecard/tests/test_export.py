@@ -28,8 +28,10 @@ class TestExport(ManagerViewCommon):
         scorecards = scorecards.with_user(user).with_context(lang=user.lang)
         with freeze_time(f"{self.YEAR}-12-02"):
             content, filename = scorecards._export_xlsx()
-        return content, filename, openpyxl.load_workbook(
-            io.BytesIO(content), data_only=data_only
+        return (
+            content,
+            filename,
+            openpyxl.load_workbook(io.BytesIO(content), data_only=data_only),
         )
 
     def test_workbook_sheets_and_values_against_the_database(self):
@@ -58,7 +60,10 @@ class TestExport(ManagerViewCommon):
         cached = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
         with freeze_time(f"{self.YEAR}-12-02"):
             rows = cards._score_rows()
-        for scorecard, sheet in ((self.scorecard, "MV Company"), (segment_card, book.sheetnames[2])):
+        for scorecard, sheet in (
+            (self.scorecard, "MV Company"),
+            (segment_card, book.sheetnames[2]),
+        ):
             ws, values = book[sheet], cached[sheet]
             by_code = {
                 values.cell(r, xw.C_CODE + 1).value: r
@@ -68,7 +73,9 @@ class TestExport(ManagerViewCommon):
             for row in rows[scorecard]:
                 line, figures = row["line"], row["figures"]
                 r = by_code[line.indicator_id.code]
-                self.assertEqual(values.cell(r, xw.C_ACTUAL + 1).value, figures["current_value"])
+                self.assertEqual(
+                    values.cell(r, xw.C_ACTUAL + 1).value, figures["current_value"]
+                )
                 self.assertEqual(values.cell(r, xw.C_TARGET + 1).value, line.target)
                 self.assertEqual(values.cell(r, xw.C_SCORE + 1).value, row["score"])
                 self.assertTrue(ws.cell(r, xw.C_SCORE + 1).value.startswith("=IF("))
@@ -83,7 +90,9 @@ class TestExport(ManagerViewCommon):
             sheet = archive.read("xl/worksheets/sheet2.xml").decode()
         self.assertIn("x14:sparklineGroup", sheet)
         # icon sets
-        rules = [r for rng in book["MV Company"].conditional_formatting for r in rng.rules]
+        rules = [
+            r for rng in book["MV Company"].conditional_formatting for r in rng.rules
+        ]
         self.assertIn("iconSet", [r.type for r in rules])
         # the strategy map sheet with the link evidence
         links = cached["Strategy Map"]
@@ -203,7 +212,9 @@ class TestExportRoute(HttpCase):
                 "name": "Route Salesman",
                 "login": "route_salesman",
                 "password": "route_salesman",
-                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+                "groups_id": [
+                    (6, 0, [self.env.ref("sales_team.group_sale_salesman").id])
+                ],
             }
         )
         self.authenticate("route_salesman", "route_salesman")

@@ -30,7 +30,9 @@ class TestManagerTours(HttpCase):
         customer = cls.env.ref("crm_bsc_scorecard.perspective_customer")
         financial = cls.env.ref("crm_bsc_scorecard.perspective_financial")
         Objective = cls.env["crm.bsc.objective"]
-        keep = Objective.create({"name": "Tour Keep customers", "perspective_id": customer.id})
+        keep = Objective.create(
+            {"name": "Tour Keep customers", "perspective_id": customer.id}
+        )
         grow = Objective.create(
             {
                 "name": "Tour Grow revenue",
@@ -40,28 +42,50 @@ class TestManagerTours(HttpCase):
         )
         Indicator = cls.env["crm.bsc.indicator"]
         retention = Indicator.create(
-            {"name": "Tour map retention", "code": "tour_map_retention", "unit": "percent",
-             "objective_id": keep.id}
+            {
+                "name": "Tour map retention",
+                "code": "tour_map_retention",
+                "unit": "percent",
+                "objective_id": keep.id,
+            }
         )
         revenue = Indicator.create(
-            {"name": "Tour map revenue", "code": "tour_map_revenue", "objective_id": grow.id}
+            {
+                "name": "Tour map revenue",
+                "code": "tour_map_revenue",
+                "objective_id": grow.id,
+            }
         )
         cls.scorecard = cls.env["crm.bsc.scorecard"].create(
             {
                 "name": "Tour Map Scorecard",
                 "state": "active",
                 "line_ids": [
-                    fields.Command.create({"indicator_id": retention.id, "target": 90.0}),
-                    fields.Command.create({"indicator_id": revenue.id, "target": 100.0}),
+                    fields.Command.create(
+                        {"indicator_id": retention.id, "target": 90.0}
+                    ),
+                    fields.Command.create(
+                        {"indicator_id": revenue.id, "target": 100.0}
+                    ),
                 ],
             }
         )
         Value = cls.env["crm.bsc.indicator.value"]
         for index, period in enumerate(months):
-            Value.create({"indicator_id": retention.id, "period_id": period.id,
-                          "value": 80.0 + index})
-            Value.create({"indicator_id": revenue.id, "period_id": period.id,
-                          "value": 70.0 + 3 * index})
+            Value.create(
+                {
+                    "indicator_id": retention.id,
+                    "period_id": period.id,
+                    "value": 80.0 + index,
+                }
+            )
+            Value.create(
+                {
+                    "indicator_id": revenue.id,
+                    "period_id": period.id,
+                    "value": 70.0 + 3 * index,
+                }
+            )
 
     def test_strategy_map_tour(self):
         self.start_tour(

@@ -76,7 +76,6 @@ class ManagerViewCommon(BscCommon):
 
 @tagged("post_install", "-at_install")
 class TestManagerView(ManagerViewCommon):
-
     # ------------------------------------------------------------------
     # The period shown
     # ------------------------------------------------------------------
@@ -99,7 +98,10 @@ class TestManagerView(ManagerViewCommon):
             self.assertEqual(self.scorecard.shown_period_id, self.months[10])
 
     def test_no_running_period_is_a_clear_error(self):
-        with self._at("12-02"), self.assertRefused(UserError, "MV Quarterly.*covers today"):
+        with (
+            self._at("12-02"),
+            self.assertRefused(UserError, "MV Quarterly.*covers today"),
+        ):
             self._scorecard("MV Quarterly", period_type="quarter").with_context(
                 tz="UTC"
             ).action_show_running_period()
@@ -195,7 +197,10 @@ class TestManagerView(ManagerViewCommon):
         self.assertEqual(len(retention_line["trend"]), 12)
         self.assertEqual(retention_line["trend"][-2:], [88.0, 91.0])
         self.assertEqual(
-            [(link["cause"], link["effect"], link["verdict"]) for link in data["links"]],
+            [
+                (link["cause"], link["effect"], link["verdict"])
+                for link in data["links"]
+            ],
             [(self.keep.id, self.grow.id, "supported")],
         )
         self.assertIn(self.scorecard.id, [s["id"] for s in data["scorecards"]])
@@ -204,12 +209,17 @@ class TestManagerView(ManagerViewCommon):
 
     def test_dashboard_data(self):
         with self._at("12-02"):
-            data = self.env["crm.bsc.scorecard"].with_user(self.user_bsc).get_dashboard_data()
+            data = (
+                self.env["crm.bsc.scorecard"]
+                .with_user(self.user_bsc)
+                .get_dashboard_data()
+            )
         card = next(c for c in data["cards"] if c["id"] == self.scorecard.id)
         # November: revenue 260 of 310 (warning), retention 91 (on track)
         rows = self.scorecard._score_rows()[self.scorecard]
         self.assertEqual(
-            card["score"], scoring.weighted_mean((r["score"], r["weight"]) for r in rows)
+            card["score"],
+            scoring.weighted_mean((r["score"], r["weight"]) for r in rows),
         )
         self.assertEqual(card["warning"], 1)
         self.assertEqual(card["critical"], 0)
@@ -224,13 +234,19 @@ class TestManagerView(ManagerViewCommon):
         # warning (230) in October
         self.scorecard.period_id = self.months[9]
         with self._at("12-02"):
-            data = self.env["crm.bsc.scorecard"].with_user(self.user_bsc).get_dashboard_data()
+            data = (
+                self.env["crm.bsc.scorecard"]
+                .with_user(self.user_bsc)
+                .get_dashboard_data()
+            )
         worse = [w for w in data["worse"] if w["scorecard_id"] == self.scorecard.id]
         self.assertEqual([w["indicator_id"] for w in worse], [self.revenue.id])
 
     def test_client_actions_check_the_group(self):
         with self.assertRaises(AccessError):
-            self.env["crm.bsc.scorecard"].with_user(self.user_salesman).get_dashboard_data()
+            self.env["crm.bsc.scorecard"].with_user(
+                self.user_salesman
+            ).get_dashboard_data()
         with self.assertRaises(AccessError):
             self.scorecard.with_user(self.user_employee).get_strategy_map_data()
         other = self._scorecard("MV Other company", company_id=self.company_2.id)

@@ -84,7 +84,9 @@ def lagged_pairs(cause, effect, lag):
     return [
         (cause[t], effect[t + lag])
         for t in range(len(cause))
-        if t + lag < len(effect) and cause[t] is not None and effect[t + lag] is not None
+        if t + lag < len(effect)
+        and cause[t] is not None
+        and effect[t + lag] is not None
     ]
 
 

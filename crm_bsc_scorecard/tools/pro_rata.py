@@ -14,7 +14,9 @@ target.
 """
 
 # The built-in indicators that count or sum the events of the period.
-ADDITIVE_BUILTINS = frozenset({"new_customers", "won_revenue", "won_deals", "new_leads"})
+ADDITIVE_BUILTINS = frozenset(
+    {"new_customers", "won_revenue", "won_deals", "new_leads"}
+)
 # The measures of an aggregate indicator that add up over the period.
 ADDITIVE_MEASURES = frozenset({"count", "sum"})
 

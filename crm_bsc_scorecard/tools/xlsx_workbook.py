@@ -84,6 +84,13 @@ def col_name(index):
     return letters
 
 
+def span(row, first_col, count, absolute=False):
+    """A1 range of ``count`` cells of a row from ``first_col``."""
+    return (
+        f"{cell(row, first_col, absolute)}:{cell(row, first_col + count - 1, absolute)}"
+    )
+
+
 def cell(row, col, absolute=False):
     """A1 reference of a 0-based (row, col)."""
     if absolute:
@@ -98,9 +105,7 @@ def py_round2(ref):
     """Excel text of round(x, 2) for x >= 0 given ``ref`` = x * 100: half to
     even, like Python's round (Excel's ROUND rounds half away from zero)."""
     frac = f"({ref}-INT({ref}))"
-    return (
-        f"(INT({ref})+IF({frac}>0.5,1,IF({frac}<0.5,0,MOD(INT({ref}),2))))/100"
-    )
+    return f"(INT({ref})+IF({frac}>0.5,1,IF({frac}<0.5,0,MOD(INT({ref}),2))))/100"
 
 
 # ---------------------------------------------------------------------------
@@ -131,7 +136,12 @@ ROW_TITLE, ROW_SUBTITLE, ROW_NOTE, ROW_OVERALL, ROW_HEADER = 0, 1, 2, 3, 4
 ROW_FIRST = 5
 
 # status level of a formula: 0 no data, 1 critical, 2 warning, 3 on track
-LEVELS = {scoring.NO_DATA: 0, scoring.CRITICAL: 1, scoring.WARNING: 2, scoring.ON_TRACK: 3}
+LEVELS = {
+    scoring.NO_DATA: 0,
+    scoring.CRITICAL: 1,
+    scoring.WARNING: 2,
+    scoring.ON_TRACK: 3,
+}
 
 DEFAULT_LABELS = {
     "summary": "Summary",
@@ -353,9 +363,7 @@ def _line_cache(line):
 
 
 def _rollup_cache(lines):
-    pairs = [
-        (_line_cache(line)["score"], line.get("weight") or 0.0) for line in lines
-    ]
+    pairs = [(_line_cache(line)["score"], line.get("weight") or 0.0) for line in lines]
     if any(weight < 0 for _score, weight in pairs):
         return None, None
     counted = [(s, w) for s, w in pairs if s is not None and w != 0]
@@ -475,7 +483,9 @@ def _write_line(book, ws, row, line, periods):
     ws.write_string(row, C_UNIT, book.label(f"unit_{unit}"))
     direction = line.get("direction") or scoring.HIGHER
     ws.write_string(row, C_DIRECTION, book.label(f"dir_{direction}"))
-    ws.write_number(row, C_WEIGHT, line.get("weight") or 0.0, book.fmt(bg_color="#FFF2CC"))
+    ws.write_number(
+        row, C_WEIGHT, line.get("weight") or 0.0, book.fmt(bg_color="#FFF2CC")
+    )
     if line.get("actual") is None:
         ws.write_blank(row, C_ACTUAL, None, inputs)
     else:
@@ -508,7 +518,7 @@ def _write_line(book, ws, row, line, periods):
             row,
             C_TREND,
             {
-                "range": f"{cell(row, C_HISTORY)}:{cell(row, C_HISTORY + HISTORY_COLUMNS - 1)}",
+                "range": span(row, C_HISTORY, HISTORY_COLUMNS),
                 "markers": True,
                 "empty_cells": "gaps",
             },
@@ -520,15 +530,24 @@ def _write_line(book, ws, row, line, periods):
     gap, raw, raw100, level = r[C_GAP], r[C_RAW], r[C_RAW100], r[C_LEVEL]
     ws.write_string(row, C_DIR_KEY, direction, calc)
     ws.write_formula(
-        row, C_GAP_W, f'=IF({d}="higher",{t}-{w},IF({d}="lower",{w}-{t},{w}))', calc,
+        row,
+        C_GAP_W,
+        f'=IF({d}="higher",{t}-{w},IF({d}="lower",{w}-{t},{w}))',
+        calc,
         cache["gap_w"],
     )
     ws.write_formula(
-        row, C_GAP_C, f'=IF({d}="higher",{t}-{c},IF({d}="lower",{c}-{t},{c}))', calc,
+        row,
+        C_GAP_C,
+        f'=IF({d}="higher",{t}-{c},IF({d}="lower",{c}-{t},{c}))',
+        calc,
         cache["gap_c"],
     )
     ws.write_formula(
-        row, C_VALID, f'=AND({gw}>=0,{gc}>={gw},OR({d}<>"range",{tm}>={t}))', calc,
+        row,
+        C_VALID,
+        f'=AND({gw}>=0,{gc}>={gw},OR({d}<>"range",{tm}>={t}))',
+        calc,
         cache["valid"],
     )
     ws.write_formula(
@@ -567,7 +586,8 @@ def _write_line(book, ws, row, line, periods):
         row,
         C_SCORE,
         f'=IF({level}=0,"",MIN({py_round2(raw100)},CHOOSE({level},'
-        f"{scoring.SCORE_AT_CRITICAL - 0.01:g},{scoring.SCORE_AT_WARNING - 0.01:g},100)))",
+        f"{scoring.SCORE_AT_CRITICAL - 0.01:g},"
+        f"{scoring.SCORE_AT_WARNING - 0.01:g},100)))",
         book.score_fmt,
         "" if cache["score"] is None else cache["score"],
     )
@@ -579,11 +599,17 @@ def _write_line(book, ws, row, line, periods):
         status_label(book, cache["status"]),
     )
     ws.write_formula(
-        row, C_COUNTED_WEIGHT, f"=IF({level}=0,0,{r[C_WEIGHT]})", calc,
+        row,
+        C_COUNTED_WEIGHT,
+        f"=IF({level}=0,0,{r[C_WEIGHT]})",
+        calc,
         0.0 if cache["score"] is None else cache["weight"],
     )
     ws.write_formula(
-        row, C_WEIGHTED, f"=IF({level}=0,0,{r[C_SCORE]}*{r[C_WEIGHT]})", calc,
+        row,
+        C_WEIGHTED,
+        f"=IF({level}=0,0,{r[C_SCORE]}*{r[C_WEIGHT]})",
+        calc,
         0.0 if cache["score"] is None else cache["score"] * cache["weight"],
     )
     ws.write_formula(row, C_LINE_LEVEL, f"={level}", calc, cache["level"])
@@ -676,7 +702,10 @@ def write_scorecard_sheet(book, scorecard, sheet=None):
             _write_line(book, ws, row, payload, periods)
     for perspective, row, first, last in layout.perspectives:
         ws.write_string(
-            row, C_ITEM, perspective.get("name") or "", book.fmt(bold=True, bg_color="#E2EFDA")
+            row,
+            C_ITEM,
+            perspective.get("name") or "",
+            book.fmt(bold=True, bg_color="#E2EFDA"),
         )
         raw, score = _rollup_cache(_lines_of(perspective))
         _write_rollup(book, ws, row, first, max(first, last), raw, score)
@@ -692,7 +721,9 @@ def write_scorecard_sheet(book, scorecard, sheet=None):
     for objective, row, first, last in layout.objectives:
         raw, score = _rollup_cache(objective.get("lines", []))
         _write_rollup(book, ws, row, first, max(first, last), raw, score)
-    ws.write_string(ROW_OVERALL, C_ITEM, book.label("overall"), book.fmt(bold=True, font_size=12))
+    ws.write_string(
+        ROW_OVERALL, C_ITEM, book.label("overall"), book.fmt(bold=True, font_size=12)
+    )
     all_lines = [line for line, _row in layout.lines]
     raw, score = _rollup_cache(all_lines)
     _write_rollup(book, ws, ROW_OVERALL, layout.first, layout.last, raw, score)
@@ -800,31 +831,26 @@ def write_summary_sheet(book):
                 book.score_fmt,
                 "" if score is None else score,
             )
-        levels = f"{target}!{cell(layout.first, C_LINE_LEVEL, True)}:{cell(layout.last, C_LINE_LEVEL, True)}"
+        levels = (
+            f"{target}!{cell(layout.first, C_LINE_LEVEL, True)}:"
+            f"{cell(layout.last, C_LINE_LEVEL, True)}"
+        )
         statuses = [_line_cache(line)["status"] for line, _r in layout.lines]
         ws.write_formula(
-            row, c_warning, f"=COUNTIF({levels},2)", None, statuses.count(scoring.WARNING)
+            row,
+            c_warning,
+            f"=COUNTIF({levels},2)",
+            None,
+            statuses.count(scoring.WARNING),
         )
         ws.write_formula(
-            row, c_critical, f"=COUNTIF({levels},1)", None, statuses.count(scoring.CRITICAL)
+            row,
+            c_critical,
+            f"=COUNTIF({levels},1)",
+            None,
+            statuses.count(scoring.CRITICAL),
         )
-        history = list(scorecard.get("overall_history") or [])[-HISTORY_COLUMNS:]
-        history = [None] * (HISTORY_COLUMNS - len(history)) + history
-        for index, score in enumerate(history):
-            if score is None:
-                ws.write_blank(row, c_hist + index, None)
-            else:
-                ws.write_number(row, c_hist + index, score, book.score_fmt)
-        if any(score is not None for score in history):
-            ws.add_sparkline(
-                row,
-                c_trend,
-                {
-                    "range": f"{cell(row, c_hist)}:{cell(row, c_hist + HISTORY_COLUMNS - 1)}",
-                    "markers": True,
-                    "empty_cells": "gaps",
-                },
-            )
+        _write_summary_trend(book, ws, row, c_trend, c_hist, scorecard)
         if periods_header is None and scorecard.get("periods"):
             periods_header = list(scorecard["periods"])[-HISTORY_COLUMNS:]
     periods_header = periods_header or []
@@ -843,6 +869,27 @@ def write_summary_sheet(book):
     ws.set_column(c_hist, c_hist + HISTORY_COLUMNS - 1, 10, None, {"level": 1})
     ws.set_row(header_row, 30)
     return ws
+
+
+def _write_summary_trend(book, ws, row, c_trend, c_hist, scorecard):
+    """The overall score of the last twelve periods and its sparkline."""
+    history = list(scorecard.get("overall_history") or [])[-HISTORY_COLUMNS:]
+    history = [None] * (HISTORY_COLUMNS - len(history)) + history
+    for index, score in enumerate(history):
+        if score is None:
+            ws.write_blank(row, c_hist + index, None)
+        else:
+            ws.write_number(row, c_hist + index, score, book.score_fmt)
+    if any(score is not None for score in history):
+        ws.add_sparkline(
+            row,
+            c_trend,
+            {
+                "range": span(row, c_hist, HISTORY_COLUMNS),
+                "markers": True,
+                "empty_cells": "gaps",
+            },
+        )
 
 
 def write_scorecard_sheets(book):
@@ -892,13 +939,21 @@ def write_coverage_sheet(book):
                 sum(1 for watched in cells if watched),
             )
     total_row = 3 + len(rows)
-    ws.write_string(total_row, 0, book.label("indicators_watching"), book.fmt(bold=True))
+    ws.write_string(
+        total_row, 0, book.label("indicators_watching"), book.fmt(bold=True)
+    )
     for index in range(len(channels)):
         col = 2 + index
-        count = sum(1 for r in rows if index < len(r.get("cells", [])) and r["cells"][index])
+        count = sum(
+            1 for r in rows if index < len(r.get("cells", [])) and r["cells"][index]
+        )
         ref = f"{cell(3, col)}:{cell(max(3, total_row - 1), col)}"
         ws.write_formula(
-            total_row, col, f'=COUNTIF({ref},"●")', book.fmt(bold=True, align="center"), count
+            total_row,
+            col,
+            f'=COUNTIF({ref},"●")',
+            book.fmt(bold=True, align="center"),
+            count,
         )
     if channels:
         ws.conditional_format(
@@ -963,9 +1018,16 @@ def write_strategy_map_sheet(book):
         ws.write_string(r, 3, link.get("effect") or "")
         ws.write_string(r, 4, link.get("effect_perspective") or "")
         ws.write_string(
-            r, 5, link.get("verdict_label") or "", verdict_formats.get(link.get("verdict"))
+            r,
+            5,
+            link.get("verdict_label") or "",
+            verdict_formats.get(link.get("verdict")),
         )
-        for col, key, fmt in ((6, "rho", rho_fmt), (7, "lag", None), (8, "periods", None)):
+        for col, key, fmt in (
+            (6, "rho", rho_fmt),
+            (7, "lag", None),
+            (8, "periods", None),
+        ):
             if link.get(key) is None:
                 ws.write_blank(r, col, None, fmt)
             else:
@@ -977,16 +1039,27 @@ def write_strategy_map_sheet(book):
                 ws.write_blank(r, c_lags + lag, None, rho_fmt)
             else:
                 ws.write_number(r, c_lags + lag, rho, rho_fmt)
-        ws.write_string(r, c_sentence, link.get("sentence") or "", book.fmt(text_wrap=True))
+        ws.write_string(
+            r, c_sentence, link.get("sentence") or "", book.fmt(text_wrap=True)
+        )
     if links:
         ws.conditional_format(
             row + 1,
             c_lags,
             row + len(links),
             c_lags + 3,
-            {"type": "3_color_scale", "min_type": "num", "min_value": -1,
-             "mid_type": "num", "mid_value": 0, "max_type": "num", "max_value": 1,
-             "min_color": "#F8696B", "mid_color": "#FFFFFF", "max_color": "#63BE7B"},
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": -1,
+                "mid_type": "num",
+                "mid_value": 0,
+                "max_type": "num",
+                "max_value": 1,
+                "min_color": "#F8696B",
+                "mid_color": "#FFFFFF",
+                "max_color": "#63BE7B",
+            },
         )
     ws.freeze_panes(row + 1, 0)
     ws.set_column(0, 0, 24)
@@ -1034,7 +1107,13 @@ def write_history_sheet(book):
             ws.write_datetime(r, 1, value["start"], date_fmt)
         else:
             ws.write_blank(r, 1, None, date_fmt)
-        for col, key in ((2, "scorecard"), (3, "segment"), (4, "channel"), (5, "salesperson"), (6, "team")):
+        for col, key in (
+            (2, "scorecard"),
+            (3, "segment"),
+            (4, "channel"),
+            (5, "salesperson"),
+            (6, "team"),
+        ):
             ws.write_string(r, col, value.get(key) or book.label("all"))
         ws.write_string(r, 7, value.get("indicator") or "")
         ws.write_string(r, 8, value.get("code") or "")

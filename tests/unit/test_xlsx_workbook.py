@@ -12,9 +12,9 @@ import zipfile
 import openpyxl
 import pytest
 import xlsxwriter
+from xlsx_helpers import convert, soffice
 
 from conftest import load_pure_module
-from xlsx_helpers import convert, soffice
 
 xw = load_pure_module("crm_bsc_scorecard", "tools/xlsx_workbook.py")
 scoring = load_pure_module("crm_bsc_scorecard", "tools/scoring.py")
@@ -80,7 +80,13 @@ def sample_data(name="All customers", rtl=False, lines=None):
         ],
         "coverage": {
             "channels": ["Phone", "E-mail"],
-            "rows": [{"indicator": "Won revenue", "code": "won_revenue", "cells": [True, False]}],
+            "rows": [
+                {
+                    "indicator": "Won revenue",
+                    "code": "won_revenue",
+                    "cells": [True, False],
+                }
+            ],
         },
         "links": [
             {
@@ -125,9 +131,17 @@ def build(data):
 
 def expected(lines):
     rows = [
-        {"score": scoring.evaluate(
-            ln["direction"], ln["actual"], ln["target"], ln["warning"],
-            ln["critical"], ln["target_max"])[0], "weight": ln["weight"]}
+        {
+            "score": scoring.evaluate(
+                ln["direction"],
+                ln["actual"],
+                ln["target"],
+                ln["warning"],
+                ln["critical"],
+                ln["target_max"],
+            )[0],
+            "weight": ln["weight"],
+        }
         for ln in lines
     ]
     return rows, scoring.weighted_mean((r["score"], r["weight"]) for r in rows)
@@ -145,8 +159,16 @@ def expected(lines):
         ("", set(), "Sheet"),
         ("History", set(), "History (2)"),
         ("enterprise", {"enterprise"}, "enterprise (2)"),
-        ("Корпоративні клієнти: великий бізнес України", set(), "Корпоративні клієнти великий бі"),
-        ("مشتریان سازمانی بزرگ در سراسر کشور ایران", set(), "مشتریان سازمانی بزرگ در سراسر ک"),
+        (
+            "Корпоративні клієнти: великий бізнес України",
+            set(),
+            "Корпоративні клієнти великий бі",
+        ),
+        (
+            "مشتریان سازمانی بزرگ در سراسر کشور ایران",
+            set(),
+            "مشتریان سازمانی بزرگ در سراسر ک",
+        ),
     ],
 )
 def test_sheet_name(wanted, taken, expected_name):
@@ -177,10 +199,16 @@ def test_sheets_formulas_and_cached_values():
     content, book = build(data)
     wb = openpyxl.load_workbook(io.BytesIO(content))
     assert wb.sheetnames == [
-        "Summary", "All customers", "Channel Coverage", "Strategy Map", "Value History",
+        "Summary",
+        "All customers",
+        "Channel Coverage",
+        "Strategy Map",
+        "Value History",
     ]
     ws = wb["All customers"]
-    cached = openpyxl.load_workbook(io.BytesIO(content), data_only=True)["All customers"]
+    cached = openpyxl.load_workbook(io.BytesIO(content), data_only=True)[
+        "All customers"
+    ]
     layout = book.layouts[1]
     lines = [ln for ln, _row in layout.lines]
     rows, overall = expected(lines)
@@ -204,7 +232,9 @@ def test_sheets_formulas_and_cached_values():
         r.type == "iconSet" and r.iconSet.iconSet in (None, "3TrafficLights1")
         for r in rules
     )
-    assert [float(v.val) for r in rules if r.type == "iconSet" for v in r.iconSet.cfvo][1:] == [40.0, 70.0]
+    assert [float(v.val) for r in rules if r.type == "iconSet" for v in r.iconSet.cfvo][
+        1:
+    ] == [40.0, 70.0]
     # number formats per unit
     revenue_row = layout.lines[0][1] + 1
     assert "€" in ws.cell(revenue_row, xw.C_ACTUAL + 1).number_format
@@ -254,13 +284,25 @@ def random_lines(rng, count):
             sign = -1 if direction == "higher" else 1
             warning = target + sign * spread_w
             critical = target + sign * spread_c
-        actual = None if rng.random() < 0.1 else round(rng.uniform(-50, 300), rng.choice([0, 1, 2, 3]))
+        actual = (
+            None
+            if rng.random() < 0.1
+            else round(rng.uniform(-50, 300), rng.choice([0, 1, 2, 3]))
+        )
         # values on the anchors: exactly at the thresholds and the target
         if rng.random() < 0.2:
             actual = rng.choice([target, warning, critical, target_max or target])
         lines.append(
-            line(f"i{index}", actual, target, warning, critical, direction,
-                 target_max=target_max, weight=rng.choice([0.0, 0.5, 1.0, 2.0, 3.0]))
+            line(
+                f"i{index}",
+                actual,
+                target,
+                warning,
+                critical,
+                direction,
+                target_max=target_max,
+                weight=rng.choice([0.0, 0.5, 1.0, 2.0, 3.0]),
+            )
         )
     return lines
 
@@ -290,7 +332,12 @@ def test_libreoffice_opens_and_recalculates_to_the_same_scores(tmp_path):
     mismatches = []
     for ln, row in layout.lines:
         exp = scoring.evaluate(
-            ln["direction"], ln["actual"], ln["target"], ln["warning"], ln["critical"], ln["target_max"]
+            ln["direction"],
+            ln["actual"],
+            ln["target"],
+            ln["warning"],
+            ln["critical"],
+            ln["target_max"],
         )[0]
         got = ws.cell(row + 1, xw.C_SCORE + 1).value
         got = None if got in ("", None) else got

@@ -62,7 +62,8 @@ def convert(path, target="xlsx", recalc=True, timeout=180):
         output = result.stdout + result.stderr
         converted = outdir / (path.stem + "." + target.split(":")[0])
         assert result.returncode == 0 and converted.exists(), (
-            f"LibreOffice could not convert {path.name}: rc={result.returncode} {output}"
+            f"LibreOffice could not convert {path.name}: "
+            f"rc={result.returncode} {output}"
         )
         return converted, output
     finally:

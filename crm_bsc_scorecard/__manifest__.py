@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "author": "CRM BSC Contributors",
     "development_status": "Alpha",
-    "depends": ["crm", "digest"],
+    "depends": ["crm"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/crm_bsc_security.xml",

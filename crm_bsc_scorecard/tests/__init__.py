@@ -21,3 +21,7 @@ from . import test_rpc_rights
 from . import test_trust
 from . import test_engine_faults
 from . import test_bad_input
+from . import test_manager_view
+from . import test_export
+from . import test_digest
+from . import test_manager_tours

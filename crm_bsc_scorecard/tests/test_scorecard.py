@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
+from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -204,11 +205,13 @@ class TestScorecardFigures(BscCommon):
         self.assertFalse(self.lines[self.revenue].has_value)
         self.assertEqual(self.scorecard.score_status, "no_data")
 
-    def test_current_period_is_shown_by_default(self):
+    def test_last_complete_period_is_shown_by_default(self):
         today = fields.Date.context_today(self.scorecard)
         current = self.env["crm.bsc.period"]._generate("month", today, today)
+        last_day = current.date_from - relativedelta(days=1)
+        last = self.env["crm.bsc.period"]._generate("month", last_day, last_day)
         self.scorecard.period_id = False
-        self.assertEqual(self.scorecard.shown_period_id, current)
+        self.assertEqual(self.scorecard.shown_period_id, last)
         self.assertFalse(self.lines[self.revenue].has_value)
 
     def test_unwatched_channels(self):
@@ -450,7 +453,7 @@ class TestScorecardTemplate(BscCommon):
         self.assertEqual(generated.template_id, self.template)
         self.assertEqual(set(generated.mapped("state")), {"active"})
         self.assertEqual(set(generated.mapped("period_type")), {"quarter"})
-        self.assertIn("Template: Key accounts", generated.mapped("name"))
+        self.assertIn("Key accounts", generated.mapped("name"))
         for scorecard in generated:
             self.assertEqual(
                 self._lines(scorecard),

@@ -62,11 +62,9 @@ class CrmBscScorecardGenerate(models.TransientModel):
             else:
                 scorecard = template.copy(
                     {
-                        "name": _(
-                            "%(template)s: %(segment)s",
-                            template=template.name,
-                            segment=segment.name,
-                        ),
+                        # named after its segment: the template is the
+                        # scorecard of all customers
+                        "name": segment.name,
                         "segment_id": segment.id,
                         "template_id": template.id,
                         "state": template.state

@@ -41,7 +41,7 @@ class CrmBscScorecard(models.Model):
         Period = self.env["crm.bsc.period"]
         if "company_id" in Period._fields:
             # periods per company (the periods' own model decides the rest)
-            domain.append(("company_id", "in", [self.company_id.id, False]))
+            domain.append(("company_id", "=", self.company_id.id))
         return domain
 
     def _running_period(self):
@@ -428,11 +428,13 @@ class CrmBscScorecard(models.Model):
         shown = self.shown_period_id
         if period_id:
             shown = self.env["crm.bsc.period"].browse(int(period_id)).exists()
-            if shown.period_type != self.period_type:
+            if shown.period_type != self.period_type or (
+                shown.company_id != self.company_id
+            ):
                 raise UserError(
                     _(
                         "Scorecard %(scorecard)s: the period %(period)s is not "
-                        "of its granularity.",
+                        "one of its company and granularity.",
                         scorecard=self.display_name,
                         period=shown.display_name or period_id,
                     )
@@ -534,6 +536,7 @@ class CrmBscScorecard(models.Model):
 
     def action_open_strategy_map(self):
         self.ensure_one()
+        self._check_can_read()
         return {
             "type": "ir.actions.client",
             "tag": "crm_bsc_strategy_map",

@@ -95,6 +95,9 @@ class TestRpcRights(BscCommon):
             "RPC Two", company_id=c2, period_id=cls.period_2.id
         )
         cls.value = cls._value(cls.manual, cls.period, 4.0)
+        # the running month, for the buttons that show it
+        today = date.today()
+        cls.env["crm.bsc.period"]._generate("month", today, today, cls.company)
 
     # ------------------------------------------------------------------
     # Calling as an RPC does
@@ -172,6 +175,57 @@ class TestRpcRights(BscCommon):
                 sc,
                 (),
                 _only("bsc_user", "manager"),
+            ),
+            # the manager's view: readers open, export and draw; the period
+            # shown is the scorecard's, which managers change
+            (
+                "crm.bsc.scorecard",
+                "action_export_xlsx",
+                sc,
+                (),
+                _only("bsc_user", "manager"),
+            ),
+            (
+                "crm.bsc.scorecard",
+                "action_open_strategy_map",
+                sc,
+                (),
+                _only("bsc_user", "manager"),
+            ),
+            (
+                "crm.bsc.scorecard",
+                "get_strategy_map_data",
+                sc,
+                (),
+                _only("bsc_user", "manager"),
+            ),
+            (
+                "crm.bsc.scorecard",
+                "get_strategy_map_data",
+                sc,
+                (self.period_2.id,),
+                _only(),
+            ),
+            (
+                "crm.bsc.scorecard",
+                "get_dashboard_data",
+                [],
+                (),
+                _only("bsc_user", "manager", "manager_2"),
+            ),
+            (
+                "crm.bsc.scorecard",
+                "action_show_running_period",
+                sc,
+                (),
+                _only("manager"),
+            ),
+            (
+                "crm.bsc.scorecard",
+                "action_show_last_period",
+                sc,
+                (),
+                _only("manager"),
             ),
             # periods: managers of the period's company
             ("crm.bsc.period", "action_close", period, (), _only("manager")),

@@ -222,6 +222,8 @@ class CrmCustomerModel(models.Model):
 
     def action_view_scores(self):
         self.ensure_one()
+        # the model records are for scorecard managers of their company
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_customer_score_action"
         )

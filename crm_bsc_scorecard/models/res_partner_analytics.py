@@ -174,6 +174,8 @@ class ResPartner(models.Model):
         """The scores of the customer (of its company, for a contact), in
         the companies the user can see."""
         self.ensure_one()
+        if not self.env.user.has_group(SCORE_GROUP):
+            raise AccessError(_("Only salespeople can group contacts by their scores."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_customer_score_action"
         )

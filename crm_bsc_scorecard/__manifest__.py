@@ -10,7 +10,7 @@
     "author": "CRM BSC Contributors",
     "development_status": "Alpha",
     "depends": ["crm"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "numpy", "scipy"]},
     "data": [
         "security/crm_bsc_security.xml",
         "security/ir.model.access.csv",
@@ -39,6 +39,12 @@
         "views/crm_bsc_objective_evidence_views.xml",
         "views/digest_views.xml",
         "data/digest_data.xml",
+        "security/crm_customer_analytics_security.xml",
+        "data/crm_customer_analytics_data.xml",
+        "views/crm_customer_score_views.xml",
+        "views/crm_customer_analytics_partner_views.xml",
+        "views/crm_customer_analytics_settings_views.xml",
+        "views/crm_customer_analytics_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -50,5 +56,6 @@
     },
     "demo": [
         "demo/crm_bsc_demo.xml",
+        "demo/crm_customer_analytics_demo.xml",
     ],
 }

@@ -12,16 +12,24 @@
 #   (d) the incremental recompute after 1 % of the leads changed, as a share
 #       of (a) (the changes are rolled back);
 #   (e) the peak memory of the computing process at two scales.
+#   customer analytics (setup/bench/analytics.py): the BG/NBD, MBG/NBD
+#       and Gamma-Gamma fits against the lifetimes package (installed into
+#       .bench-output/lifetimes-venv, never a dependency of the addons),
+#       scoring and writing every customer against a bulk update of one
+#       column, rescoring after one won opportunity.
 # The last lines are the figures, one per line.
 #
 #   setup/bench.sh [--partners N] [--small-partners N] [--memory-scales A,B]
-#                  [--rebuild] [--skip-memory] [--quick]
+#                  [--rebuild] [--skip-memory] [--skip-analytics]
+#                  [--analytics-only] [--quick]
 #
 #   --partners N         customers at the main scale, ten leads each (100000)
 #   --small-partners N   customers at the scale of the naive way (1000)
 #   --memory-scales A,B  the scales of the memory figure (10000,100000)
 #   --rebuild            recreate the databases
 #   --skip-memory        no memory figure
+#   --skip-analytics     no customer analytics part
+#   --analytics-only     only the customer analytics part
 #   --quick              10000 customers at the main scale, memory at 1000
 #                        and 10000: a fast check of the whole run
 # Environment: ODOO_PYTHON (default python3), ODOO_ADDONS_PATH.
@@ -33,7 +41,7 @@ cd "$REPO_DIR" || exit 1
 
 for arg in "$@"; do
     case "$arg" in
-        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     esac
 done
 

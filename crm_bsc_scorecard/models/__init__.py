@@ -23,3 +23,11 @@ from . import crm_bsc_scorecard_line_view
 from . import crm_bsc_scorecard_manager
 from . import digest_digest
 from . import crm_bsc_objective_evidence
+from . import res_company_analytics
+from . import res_config_settings_analytics
+from . import crm_customer_model
+from . import crm_customer_score
+from . import crm_bsc_transaction_change_analytics
+from . import res_partner_analytics
+from . import crm_lead_analytics
+from . import crm_customer_score_demo

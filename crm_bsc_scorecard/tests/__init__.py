@@ -25,3 +25,5 @@ from . import test_manager_view
 from . import test_export
 from . import test_digest
 from . import test_manager_tours
+from . import test_customer_scores
+from . import test_customer_scores_sale

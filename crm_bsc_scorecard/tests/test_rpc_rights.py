@@ -95,6 +95,12 @@ class TestRpcRights(BscCommon):
             "RPC Two", company_id=c2, period_id=cls.period_2.id
         )
         cls.value = cls._value(cls.manual, cls.period, 4.0)
+        # customer analytics: a company's model, a customer
+        CustomerModel = cls.env["crm.customer.model"]
+        cls.customer_model = CustomerModel.search(
+            [("company_id", "=", c1), ("segment_id", "=", False)]
+        ) or CustomerModel.create({"company_id": c1})
+        cls.customer = cls._partner("RPC customer")
         # the running month, for the buttons that show it
         today = date.today()
         cls.env["crm.bsc.period"]._generate("month", today, today, cls.company)
@@ -295,6 +301,29 @@ class TestRpcRights(BscCommon):
                 self.channel.ids,
                 (),
                 _only("salesman", "sales_admin", "bsc_user", "manager"),
+            ),
+            # customer analytics: the models are the scorecard managers' of
+            # their company; salespeople open the scores of a contact
+            (
+                "crm.customer.model",
+                "action_fit",
+                self.customer_model.ids,
+                (),
+                _only("manager"),
+            ),
+            (
+                "crm.customer.model",
+                "action_view_scores",
+                self.customer_model.ids,
+                (),
+                _only("manager"),
+            ),
+            (
+                "res.partner",
+                "action_view_bsc_scores",
+                self.customer.ids,
+                (),
+                _only("salesman", "sales_admin", "bsc_user", "manager", "manager_2"),
             ),
         ]
 

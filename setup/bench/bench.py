@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import analytics
 import common
 
 HERE = Path(__file__).resolve().parent
@@ -278,6 +279,7 @@ STEPS = {
     "floor": step_floor,
     "naive": step_naive,
     "incremental": step_incremental,
+    "analytics": analytics.step_analytics,
 }
 
 
@@ -451,6 +453,11 @@ class Bench:
         args = self.args
         main, small = args.partners, args.small_partners
         memory = [] if args.skip_memory else args.memory_scales
+        if args.analytics_only:
+            self.say("== Databases ==")
+            self.ensure(main)
+            self.finish(analytics.run(self, main))
+            return
         self.say("== Databases ==")
         for scale in sorted({main, small, *memory}):
             self.ensure(scale)
@@ -490,9 +497,17 @@ class Bench:
             self.say("== Memory ==")
             for scale in memory:
                 self.compute(scale)
-        self.summary(a, b, c, a_small, d, memory)
+        extra = [] if args.skip_analytics else analytics.run(self, main)
+        self.summary(a, b, c, a_small, d, memory, extra)
 
-    def summary(self, a, b, c, a_small, d, memory):
+    def finish(self, lines):
+        """Print the figures (the last lines) and keep the whole output."""
+        for line in lines:
+            self.say(line)
+        OUT.mkdir(exist_ok=True)
+        (OUT / f"bench-{self.args.partners}.txt").write_text("\n".join(self.log) + "\n")
+
+    def summary(self, a, b, c, a_small, d, memory, extra=()):
         args = self.args
         self.say("== Summary ==")
         self.say(
@@ -551,10 +566,7 @@ class Bench:
             )
         else:
             lines.append("peak_rss_growth_mb=skipped")
-        for line in lines:
-            self.say(line)
-        OUT.mkdir(exist_ok=True)
-        (OUT / f"bench-{args.partners}.txt").write_text("\n".join(self.log) + "\n")
+        self.finish(lines + list(extra))
 
 
 def _scales(text):
@@ -583,6 +595,16 @@ def parse(argv):
     parser.add_argument("--rebuild", action="store_true", help="recreate the databases")
     parser.add_argument(
         "--skip-memory", action="store_true", help="no memory figure (e)"
+    )
+    parser.add_argument(
+        "--skip-analytics",
+        action="store_true",
+        help="no customer analytics part",
+    )
+    parser.add_argument(
+        "--analytics-only",
+        action="store_true",
+        help="only the customer analytics part (on the main scale's database)",
     )
     parser.add_argument(
         "--quick",

@@ -294,6 +294,32 @@ class CrmCsf(models.Model):
                 )
             )
 
+    def _copy_translations_of(self, source, name):
+        """Give field ``name`` of this factor the translations it has on the
+        record ``source`` (the same text in the source language)."""
+        self.ensure_one()
+        field = source._fields[name]
+        stored = field._get_stored_translations(source) or {}
+        others = {
+            lang: text
+            for lang, text in stored.items()
+            if lang != "en_US" and not lang.startswith("_") and text
+        }
+        if not others:
+            return
+        if callable(field.translate):
+            # term by term, as Odoo keeps the translations of HTML
+            terms = field.get_translation_dictionary(stored.get("en_US"), others)
+            translations = {
+                lang: {
+                    term: values[lang] for term, values in terms.items() if lang in values
+                }
+                for lang in others
+            }
+        else:
+            translations = others
+        self.update_field_translations(name, translations)
+
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------

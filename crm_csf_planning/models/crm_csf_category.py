@@ -88,19 +88,8 @@ class CrmCsfCategory(models.Model):
         created = Csf.create(vals_list)
         # the names and descriptions in the other languages too
         for category, csf in zip(self - existing.category_id, created, strict=True):
-            for lang_field in ("name", "description"):
-                translations = category._fields[lang_field]._get_stored_translations(
-                    category
-                )
-                if translations:
-                    csf.update_field_translations(
-                        lang_field,
-                        {
-                            lang: text
-                            for lang, text in translations.items()
-                            if not lang.startswith("_")
-                        },
-                    )
+            for name in ("name", "description"):
+                csf._copy_translations_of(category, name)
         return {
             "type": "ir.actions.act_window",
             "name": _("Critical Success Factors"),

@@ -104,10 +104,15 @@ class CrmCsfAction(models.Model):
         if operator not in ("=", "!="):
             raise UserError(_("Overdue can only be searched as true or false."))
         today = fields.Date.context_today(self)
-        domain = [("state", "in", OPEN_STATES), ("date_deadline", "<", today)]
         if (operator == "=") != bool(value):
-            return ["!", "&", *domain]
-        return domain
+            return [
+                "|",
+                "|",
+                ("state", "not in", OPEN_STATES),
+                ("date_deadline", "=", False),
+                ("date_deadline", ">=", today),
+            ]
+        return [("state", "in", OPEN_STATES), ("date_deadline", "<", today)]
 
     @api.constrains("date_done", "state")
     def _check_date_done(self):
@@ -179,8 +184,8 @@ class CrmCsfAction(models.Model):
     def _check_can_work(self):
         """The person who does the action, the owner of its factor or a
         scorecard manager."""
-        self.check_access("write")
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            self.check_access("write")
             return
         others = self.filtered(
             lambda a: self.env.user not in (a.user_id | a.csf_id.owner_id)
@@ -194,6 +199,7 @@ class CrmCsfAction(models.Model):
                     name=others[0].display_name,
                 )
             )
+        self.check_access("write")
 
     def _set_state(self, state, allowed):
         wrong = self.filtered(lambda a: a.state not in allowed)

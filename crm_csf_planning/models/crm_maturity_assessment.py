@@ -309,7 +309,6 @@ class CrmMaturityAssessment(models.Model):
     # Workflow
     # ------------------------------------------------------------------
     def _check_manager(self):
-        self.check_access("write")
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             raise AccessError(
                 _(
@@ -318,6 +317,7 @@ class CrmMaturityAssessment(models.Model):
                     name=self[:1].display_name,
                 )
             )
+        self.check_access("write")
 
     def _check_state(self, allowed, action):
         wrong = self.filtered(lambda a: a.state not in allowed)

@@ -122,7 +122,7 @@ class CrmMaturityAssessmentLine(models.Model):
         ),
     ]
 
-    @api.depends("rating_ids.level")
+    @api.depends("rating_ids.level", "target_level")
     def _compute_ratings(self):
         for line in self:
             summary = maturity_tools.summarise(line.rating_ids.mapped("level"))

@@ -119,10 +119,10 @@ class CrmProcessQuestion(models.Model):
     def _search_is_review_overdue(self, operator, value):
         if operator not in ("=", "!="):
             raise UserError(_("Review overdue can only be searched as true or false."))
-        domain = [("date_review", "<", fields.Date.context_today(self))]
+        today = fields.Date.context_today(self)
         if (operator == "=") != bool(value):
-            return ["!", *domain]
-        return domain
+            return ["|", ("date_review", "=", False), ("date_review", ">=", today)]
+        return [("date_review", "<", today)]
 
     @api.constrains("review_interval", "weight")
     def _check_numbers(self):
@@ -215,7 +215,6 @@ class CrmProcessQuestion(models.Model):
     def action_mark_reviewed(self):
         """The owner (or a manager) confirms the answer today: the next
         review is due after the interval; the review activity is done."""
-        self.check_access("write")
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             others = self.filtered(lambda q: q.owner_id != self.env.user)
             if others:
@@ -226,6 +225,7 @@ class CrmProcessQuestion(models.Model):
                         name=others[0].display_name,
                     )
                 )
+        self.check_access("write")
         unanswered = self.filtered(lambda q: not q.is_answered)
         if unanswered:
             raise UserError(

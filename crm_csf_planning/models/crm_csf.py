@@ -74,17 +74,12 @@ class CrmCsf(models.Model):
     sequence = fields.Integer(default=10)
     category_id = fields.Many2one(
         "crm.csf.category",
-        string="Category",
         index=True,
         ondelete="restrict",
         tracking=True,
-        compute="_compute_category_id",
-        recursive=True,
-        store=True,
-        readonly=False,
-        precompute=True,
         help="Which of the strategic success factors this one belongs to; a "
-        "lower-level factor takes the category of the factor it serves.",
+        "lower-level factor takes the category of the factor it serves by "
+        "default.",
     )
     description = fields.Html(translate=True)
     parent_id = fields.Many2one(
@@ -114,7 +109,6 @@ class CrmCsf(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         tracking=True,
         index=True,
@@ -165,9 +159,7 @@ class CrmCsf(models.Model):
         copy=True,
         help="The scorecard indicators that measure this factor.",
     )
-    indicator_count = fields.Integer(
-        compute="_compute_counts", string="Indicator Count"
-    )
+    indicator_count = fields.Integer(compute="_compute_counts")
     action_ids = fields.One2many("crm.csf.action", "csf_id", string="Action Plan")
     action_count = fields.Integer(compute="_compute_counts", string="Actions")
     overdue_action_count = fields.Integer(
@@ -179,7 +171,7 @@ class CrmCsf(models.Model):
         STATES, required=True, default="draft", tracking=True, copy=False
     )
     approved_by_id = fields.Many2one(
-        "res.users", string="Approved By", readonly=True, copy=False, tracking=True
+        "res.users", readonly=True, copy=False, tracking=True
     )
     approved_date = fields.Datetime(
         string="Approved On", readonly=True, copy=False, tracking=True
@@ -209,7 +201,6 @@ class CrmCsf(models.Model):
         readonly=True,
         copy=False,
         default=health_tools.NO_DATA,
-        string="Health Status",
     )
     health_date = fields.Datetime(
         string="Health Refreshed On", readonly=True, copy=False
@@ -251,13 +242,11 @@ class CrmCsf(models.Model):
         for csf in self:
             csf.level_rank = LEVEL_RANK.get(csf.level, 0)
 
-    @api.depends("parent_id.category_id")
-    def _compute_category_id(self):
+    @api.onchange("parent_id")
+    def _onchange_parent_category(self):
         for csf in self:
             if csf.parent_id.category_id:
                 csf.category_id = csf.parent_id.category_id
-            else:
-                csf.category_id = csf.category_id
 
     @api.depends("health_status")
     def _compute_color(self):
@@ -312,7 +301,9 @@ class CrmCsf(models.Model):
             terms = field.get_translation_dictionary(stored.get("en_US"), others)
             translations = {
                 lang: {
-                    term: values[lang] for term, values in terms.items() if lang in values
+                    term: values[lang]
+                    for term, values in terms.items()
+                    if lang in values
                 }
                 for lang in others
             }
@@ -469,6 +460,9 @@ class CrmCsf(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_protected_vals(vals)
+            if not vals.get("category_id") and vals.get("parent_id"):
+                # a lower-level factor takes the category of the one it serves
+                vals["category_id"] = self.browse(vals["parent_id"]).category_id.id
         records = super().create(vals_list)
         records._refresh_health()
         return records

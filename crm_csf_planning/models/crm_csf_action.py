@@ -31,12 +31,8 @@ class CrmCsfAction(models.Model):
         ondelete="cascade",
         tracking=True,
     )
-    company_id = fields.Many2one(
-        related="csf_id.company_id", store=True, index=True, string="Company"
-    )
-    category_id = fields.Many2one(
-        related="csf_id.category_id", store=True, string="Category"
-    )
+    company_id = fields.Many2one(related="csf_id.company_id", store=True, index=True)
+    category_id = fields.Many2one(related="csf_id.category_id", store=True)
     csf_level = fields.Selection(related="csf_id.level", string="Level")
     user_id = fields.Many2one(
         "res.users",

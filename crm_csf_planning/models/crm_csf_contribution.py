@@ -38,7 +38,7 @@ class CrmCsfContribution(models.Model):
 
     name = fields.Char(compute="_compute_name")
     period_id = fields.Many2one(
-        "crm.bsc.period", string="Period", required=True, index=True, ondelete="cascade"
+        "crm.bsc.period", required=True, index=True, ondelete="cascade"
     )
     date_from = fields.Date(related="period_id.date_from", store=True, string="Month")
     company_id = fields.Many2one("res.company", required=True, index=True)

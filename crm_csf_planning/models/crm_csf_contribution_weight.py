@@ -26,7 +26,6 @@ class CrmCsfContributionWeight(models.Model):
 
     period_id = fields.Many2one(
         "crm.bsc.period",
-        string="Period",
         required=True,
         ondelete="cascade",
         domain="[('period_type', '=', 'month')]",

@@ -33,9 +33,7 @@ class CrmCsfIndicator(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(
-        related="csf_id.company_id", store=True, index=True, string="Company"
-    )
+    company_id = fields.Many2one(related="csf_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     indicator_id = fields.Many2one(
         "crm.bsc.indicator",
@@ -49,7 +47,6 @@ class CrmCsfIndicator(models.Model):
     unit = fields.Selection(related="indicator_id.unit")
     segment_id = fields.Many2one(
         "crm.customer.segment",
-        string="Segment",
         check_company=True,
         help="Whose values measure the factor; empty: all customers.",
     )

@@ -54,7 +54,6 @@ class CrmMaturityAssessment(models.Model):
     )
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",
@@ -91,7 +90,7 @@ class CrmMaturityAssessment(models.Model):
         help="The mean of the blocks' mean ratings.",
     )
     overall_target = fields.Float(
-        compute="_compute_overall", store=True, digits=(16, 2), string="Overall Target"
+        compute="_compute_overall", store=True, digits=(16, 2)
     )
     flag_count = fields.Integer(
         compute="_compute_overall",
@@ -104,9 +103,7 @@ class CrmMaturityAssessment(models.Model):
         compute="_compute_previous_id",
         string="Previous Assessment",
     )
-    previous_overall = fields.Float(
-        compute="_compute_previous_id", digits=(16, 2), string="Previous Overall"
-    )
+    previous_overall = fields.Float(compute="_compute_previous_id", digits=(16, 2))
     radar_data = fields.Json(compute="_compute_radar_data", string="Radar")
     comparison_html = fields.Html(
         compute="_compute_comparison_html", sanitize=False, string="Comparison"

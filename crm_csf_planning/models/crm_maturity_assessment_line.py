@@ -27,10 +27,10 @@ class CrmMaturityAssessmentLine(models.Model):
         "crm.maturity.assessment", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(
-        related="assessment_id.company_id", store=True, index=True, string="Company"
+        related="assessment_id.company_id", store=True, index=True
     )
-    state = fields.Selection(related="assessment_id.state", string="State")
-    date = fields.Date(related="assessment_id.date", store=True, string="Date")
+    state = fields.Selection(related="assessment_id.state")
+    date = fields.Date(related="assessment_id.date", store=True)
     block_id = fields.Many2one(
         "crm.building.block",
         string="Building Block",
@@ -38,7 +38,7 @@ class CrmMaturityAssessmentLine(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    block_code = fields.Char(related="block_id.code", string="Block Code")
+    block_code = fields.Char(related="block_id.code")
     sequence = fields.Integer(related="block_id.sequence", store=True)
     target_level = fields.Integer(
         string="Target", default=3, help="The level 1-5 the company wants to reach."
@@ -49,7 +49,6 @@ class CrmMaturityAssessmentLine(models.Model):
         store=True,
         digits=(16, 2),
         aggregator="avg",
-        string="Mean Rating",
     )
     spread = fields.Integer(
         compute="_compute_ratings",

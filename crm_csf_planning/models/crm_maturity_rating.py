@@ -17,18 +17,16 @@ class CrmMaturityRating(models.Model):
         "crm.maturity.assessment.line", required=True, index=True, ondelete="cascade"
     )
     assessment_id = fields.Many2one(
-        related="line_id.assessment_id", store=True, index=True, string="Assessment"
+        related="line_id.assessment_id", store=True, index=True
     )
-    company_id = fields.Many2one(
-        related="line_id.company_id", store=True, index=True, string="Company"
-    )
-    state = fields.Selection(related="assessment_id.state", string="State")
+    company_id = fields.Many2one(related="line_id.company_id", store=True, index=True)
+    state = fields.Selection(related="assessment_id.state")
     block_id = fields.Many2one(
         related="line_id.block_id", store=True, string="Building Block"
     )
     block_sequence = fields.Integer(related="line_id.sequence", store=True)
     assessor_id = fields.Many2one(
-        "res.users", string="Assessor", required=True, index=True, ondelete="cascade"
+        "res.users", required=True, index=True, ondelete="cascade"
     )
     level = fields.Integer(
         help="1 to 5, against the block's rubric; 0 while not rated."

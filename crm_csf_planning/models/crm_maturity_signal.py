@@ -15,11 +15,9 @@ class CrmMaturitySignal(models.Model):
         "crm.maturity.assessment.line", required=True, index=True, ondelete="cascade"
     )
     assessment_id = fields.Many2one(
-        related="line_id.assessment_id", store=True, index=True, string="Assessment"
+        related="line_id.assessment_id", store=True, index=True
     )
-    company_id = fields.Many2one(
-        related="line_id.company_id", store=True, index=True, string="Company"
-    )
+    company_id = fields.Many2one(related="line_id.company_id", store=True, index=True)
     block_id = fields.Many2one(
         related="line_id.block_id", store=True, string="Building Block"
     )
@@ -31,7 +29,7 @@ class CrmMaturitySignal(models.Model):
     explanation = fields.Text(compute="_compute_explanation", string="What It Measures")
     measured = fields.Boolean(
         string="Could Be Measured",
-        help="Unset when the data had nothing to measure (nothing to count)."
+        help="Unset when the data had nothing to measure (nothing to count).",
     )
     value = fields.Float(digits=(16, 4))
     display_value = fields.Char(compute="_compute_explanation", string="Measured")

@@ -21,7 +21,6 @@ class CrmProcessQuestion(models.Model):
     code = fields.Char(help="Identifies a seeded question.", copy=True)
     process_id = fields.Many2one(
         "crm.process",
-        string="Process",
         required=True,
         index=True,
         ondelete="cascade",
@@ -44,7 +43,6 @@ class CrmProcessQuestion(models.Model):
     active = fields.Boolean(default=True)
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         tracking=True,
         index=True,
         domain="[('share', '=', False)]",

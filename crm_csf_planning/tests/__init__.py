@@ -4,3 +4,8 @@ from . import test_health
 from . import test_action
 from . import test_process
 from . import test_assessment
+from . import test_signals
+from . import test_contribution
+from . import test_security
+from . import test_migration
+from . import test_ui

@@ -24,7 +24,9 @@ class CsfCommon(BscCommon):
         cls.category_communications = cls.env.ref(
             "crm_csf_planning.category_communications"
         )
-        cls.user_bsc_2 = cls._user("bsc_user_2", "crm_bsc_scorecard.group_bsc_user", name="Bo Second User")
+        cls.user_bsc_2 = cls._user(
+            "bsc_user_2", "crm_bsc_scorecard.group_bsc_user", name="Bo Second User"
+        )
 
     # ------------------------------------------------------------------
     # Factories
@@ -32,7 +34,9 @@ class CsfCommon(BscCommon):
     @classmethod
     def _csf(cls, name, level="enterprise", parent=None, lines=(), **vals):
         """A success factor; ``lines`` are (indicator, {line values})."""
-        vals.setdefault("category_id", (parent.category_id if parent else cls.category_planning).id)
+        vals.setdefault(
+            "category_id", (parent.category_id if parent else cls.category_planning).id
+        )
         if parent:
             vals["parent_id"] = parent.id
         vals["indicator_line_ids"] = [

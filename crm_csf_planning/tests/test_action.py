@@ -42,7 +42,9 @@ class TestActionPlan(CsfCommon):
         self.assertTrue(late.is_overdue)
         self.assertFalse(on_time.is_overdue)
         Action = self.env["crm.csf.action"]
-        overdue = Action.search([("csf_id", "=", self.csf.id), ("is_overdue", "=", True)])
+        overdue = Action.search(
+            [("csf_id", "=", self.csf.id), ("is_overdue", "=", True)]
+        )
         self.assertEqual(overdue, late)
         self.assertEqual(
             Action.search([("csf_id", "=", self.csf.id), ("is_overdue", "=", False)]),
@@ -74,7 +76,10 @@ class TestActionPlan(CsfCommon):
             date_deadline=self.today + timedelta(days=5),
         )
         action.write(
-            {"user_id": self.user_bsc_2.id, "date_deadline": self.today + timedelta(days=9)}
+            {
+                "user_id": self.user_bsc_2.id,
+                "date_deadline": self.today + timedelta(days=9),
+            }
         )
         activity = self._open_activities(action)
         self.assertEqual(len(activity), 1)
@@ -121,8 +126,18 @@ class TestDidTheActionWork(CsfCommon):
             cls._value(cls.indicator, period, number, segment_id=cls.targeted.id)
             # the others rise by 1 after the action
             after = period.date_from.month >= 8
-            cls._value(cls.indicator, period, 11.0 if after else 10.0, segment_id=cls.other_1.id)
-            cls._value(cls.indicator, period, 21.0 if after else 20.0, segment_id=cls.other_2.id)
+            cls._value(
+                cls.indicator,
+                period,
+                11.0 if after else 10.0,
+                segment_id=cls.other_1.id,
+            )
+            cls._value(
+                cls.indicator,
+                period,
+                21.0 if after else 20.0,
+                segment_id=cls.other_2.id,
+            )
         # all customers: not a segment, not in the comparison
         for period in cls.months:
             cls._value(cls.indicator, period, 500.0)
@@ -146,7 +161,11 @@ class TestDidTheActionWork(CsfCommon):
         # the six months before (Jan-Jun), the months after (Aug-Dec): July
         # holds the completion and is in neither
         self.assertEqual(
-            [row["period"].date_from.month for row in result["rows"] if not row["after"]],
+            [
+                row["period"].date_from.month
+                for row in result["rows"]
+                if not row["after"]
+            ],
             [1, 2, 3, 4, 5, 6],
         )
         self.assertEqual(
@@ -163,7 +182,12 @@ class TestDidTheActionWork(CsfCommon):
         self.assertAlmostEqual(did.control_after, 16.0)
         self.assertAlmostEqual(did.effect, (102 / 5 - 70 / 6) - 1.0)
         self.assertEqual(
-            (did.n_treated_before, did.n_treated_after, did.n_control_before, did.n_control_after),
+            (
+                did.n_treated_before,
+                did.n_treated_after,
+                did.n_control_before,
+                did.n_control_after,
+            ),
             (6, 5, 6, 5),
         )
         self.assertEqual(did.verdict, "improved")

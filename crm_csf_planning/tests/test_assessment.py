@@ -105,7 +105,9 @@ class TestMaturityAssessment(CsfCommon):
     def test_spread_disagreement_gap_and_overall(self):
         assessment = self._assessment(datetime.date(2003, 6, 1))
         assessment.action_start()
-        self._rate(assessment, {"vision": (2, 4), "metrics": (1, 1), "strategy": (5, 4)})
+        self._rate(
+            assessment, {"vision": (2, 4), "metrics": (1, 1), "strategy": (5, 4)}
+        )
         vision = self._line(assessment, "vision")
         self.assertEqual(vision.mean_rating, 3.0)
         self.assertEqual(vision.spread, 2)
@@ -127,10 +129,14 @@ class TestMaturityAssessment(CsfCommon):
         self._rate(assessment, {"strategy": (4, 4)})
         strategy = self._line(assessment, "strategy")
         with self.assertRefused(
-            ValidationError, r"Assessment, building block Strategy: the target 3 .*below the current level 4"
+            ValidationError,
+            r"Assessment, building block Strategy: the target 3 .*below the "
+            r"current level 4",
         ):
             strategy.target_level = 3
-        with self.assertRefused(ValidationError, r"target 7 \(field Target\) is not a level"):
+        with self.assertRefused(
+            ValidationError, r"target 7 \(field Target\) is not a level"
+        ):
             strategy.target_level = 7
         strategy.target_level = 5
         self.assertEqual(strategy.gap, 1.0)
@@ -152,7 +158,9 @@ class TestMaturityAssessment(CsfCommon):
             (assessment.line_ids[0], {"target_level": 5}, r"field Target, value 5"),
             (assessment.rating_ids[0], {"level": 1}, r"field Level, value 1"),
         ):
-            with self.assertRefused(UserError, rf"Assessment is done: it is locked.*{pattern}"):
+            with self.assertRefused(
+                UserError, rf"Assessment is done: it is locked.*{pattern}"
+            ):
                 target.with_user(self.user_bsc_manager).write(vals)
         with self.assertRefused(UserError, r"is done: it is locked"):
             assessment.unlink()

@@ -81,7 +81,7 @@ class TestCommitment(CsfCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.user_bsc_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "   "})
         )
         with self.assertRefused(UserError, r"Say why.*Reason"):
@@ -89,7 +89,9 @@ class TestCommitment(CsfCommon):
         wizard.reason = "The key accounts asked for visits instead."
         wizard.action_drop()
         self.assertEqual(self.csf.state, "dropped")
-        self.assertEqual(self.csf.drop_reason, "The key accounts asked for visits instead.")
+        self.assertEqual(
+            self.csf.drop_reason, "The key accounts asked for visits instead."
+        )
         # back to draft clears the approval and the reason
         self.csf.with_user(self.user_bsc_manager).action_reset_draft()
         self.assertEqual(self.csf.state, "draft")
@@ -107,11 +109,13 @@ class TestCommitment(CsfCommon):
             ({"fte": 3.0}, r"People \(FTE\)"),
             ({"date_target": "2030-01-01"}, "Target Date"),
         ):
-            with self.subTest(field=field):
-                with self.assertRefused(
+            with (
+                self.subTest(field=field),
+                self.assertRefused(
                     UserError, rf"Delight the key accounts.*Committed.*{field}"
-                ):
-                    owner.write(vals)
+                ),
+            ):
+                owner.write(vals)
         line = self.csf.indicator_line_ids.with_user(self.user_bsc)
         with self.assertRefused(UserError, r"only a scorecard manager.*Weight.*3"):
             line.weight = 3.0

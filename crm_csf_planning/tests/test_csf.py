@@ -88,7 +88,9 @@ class TestCsf(CsfCommon):
         department = self._csf("Dept", "department", planning)
         workgroup = self._csf("Group", "workgroup", department)
         other = self._csf("Unified contact")
-        with self.assertRefused(ValidationError, r"Unified contact.*Group.*lower level"):
+        with self.assertRefused(
+            ValidationError, r"Unified contact.*Group.*lower level"
+        ):
             other.parent_id = workgroup
         self.assertFalse(other.parent_id, "nothing written")
         # same level: refused

@@ -22,7 +22,11 @@ class TestHealth(CsfCommon):
             lines=[
                 (
                     cls.ind_a,
-                    {"target": 100.0, "warning_threshold": 90.0, "critical_threshold": 70.0},
+                    {
+                        "target": 100.0,
+                        "warning_threshold": 90.0,
+                        "critical_threshold": 70.0,
+                    },
                 )
             ],
         )
@@ -101,9 +105,13 @@ class TestHealth(CsfCommon):
             ValidationError, r"Health enterprise.*csf_health_a.*weight -1.*Weight"
         ):
             self.enterprise.indicator_line_ids.weight = -1.0
-        with self.assertRefused(ValidationError, r"Health department.*every indicator.*0"):
+        with self.assertRefused(
+            ValidationError, r"Health department.*every indicator.*0"
+        ):
             self.department.indicator_line_ids.write({"weight": 0.0})
-        self.assertEqual(self.department.indicator_line_ids.mapped("weight"), [1.0, 3.0])
+        self.assertEqual(
+            self.department.indicator_line_ids.mapped("weight"), [1.0, 3.0]
+        )
 
     def test_derived_health_is_the_servers(self):
         # the ORM of the server writes it; a client's value is refused
@@ -149,9 +157,7 @@ class TestMeasurementGaps(CsfCommon):
         self.assertFalse(csf.has_measurement_gap)
 
     def test_a_factor_whose_indicator_had_no_value_for_two_periods(self):
-        csf = self._csf(
-            "Gap silent", lines=[(self.leading, {}), (self.silent, {})]
-        )
+        csf = self._csf("Gap silent", lines=[(self.leading, {}), (self.silent, {})])
         self.assertTrue(csf.gap_stale)
         self.assertIn("csf_gap_silent", csf.measurement_gap_note)
         self.assertNotIn("csf_gap_leading", csf.measurement_gap_note)

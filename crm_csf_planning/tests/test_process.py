@@ -17,9 +17,7 @@ class TestProcesses(CsfCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = fields.Date.today()
-        cls.billing = cls.env["crm.process"].create(
-            {"name": "Billing", "weight": 0.5}
-        )
+        cls.billing = cls.env["crm.process"].create({"name": "Billing", "weight": 0.5})
         Question = cls.env["crm.process.question"]
         cls.answered = Question.create(
             {
@@ -61,7 +59,11 @@ class TestProcesses(CsfCommon):
             self.assertGreaterEqual(len(questions), 3, process.name)
         self.assertIn(
             "Which customers do we want",
-            " ".join(self.env.ref("crm_csf_planning.process_strategy").question_ids.mapped("name")),
+            " ".join(
+                self.env.ref("crm_csf_planning.process_strategy").question_ids.mapped(
+                    "name"
+                )
+            ),
         )
         # a company's own key process sits next to them
         self.assertFalse(self.billing.is_standard)
@@ -84,7 +86,10 @@ class TestProcesses(CsfCommon):
         )
         self.assertEqual(
             Question.search(
-                [("process_id", "=", self.billing.id), ("is_review_overdue", "=", False)]
+                [
+                    ("process_id", "=", self.billing.id),
+                    ("is_review_overdue", "=", False),
+                ]
             ),
             self.answered | self.unanswered,
         )

@@ -61,5 +61,24 @@ registry.category("web_tour.tours").add("crm_csf_planning_tour", {
             content: "A building block where the assessors disagree is flagged",
             trigger: ".alert-warning:contains('flagged')",
         },
+        {
+            content: "Open the planning menu again",
+            trigger: ".o_menu_sections button:contains('CRM Planning'), .o_menu_sections .dropdown-toggle:contains('CRM Planning')",
+            run: "click",
+        },
+        {
+            content: "Go to the heatmap",
+            trigger: ".dropdown-item:contains('Heatmap')",
+            run: "click",
+        },
+        {
+            content: "The category of the tour's factors has an at-risk enterprise cell",
+            trigger:
+                ".o_crm_csf_levels tr:contains('Tour Category') td.o_crm_csf_health_at_risk",
+        },
+        {
+            content: "Its workgroup level has nothing planned",
+            trigger: ".o_crm_csf_levels tr:contains('Tour Category') td.o_crm_csf_health_empty",
+        },
     ],
 });

@@ -4,12 +4,13 @@
     "name": "CRM Balanced Scorecard",
     "summary": "Customer segments, contact channels and a Balanced Scorecard "
     "per segment, computed from the CRM's own data",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM BSC Contributors",
     "development_status": "Alpha",
     "depends": ["crm"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/crm_bsc_security.xml",
         "security/ir.model.access.csv",
@@ -33,8 +34,16 @@
         "wizard/crm_bsc_scorecard_generate_views.xml",
         "wizard/crm_bsc_scorecard_compute_views.xml",
         "views/crm_bsc_menus.xml",
+        "views/crm_bsc_scorecard_manager_views.xml",
+        "views/crm_bsc_dashboard_views.xml",
+        "views/crm_bsc_objective_evidence_views.xml",
+        "views/digest_views.xml",
+        "data/digest_data.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_bsc_scorecard/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_bsc_scorecard/static/tests/tours/**/*",
         ],

@@ -7,7 +7,9 @@
 # creates the role of the current user when missing), installs the Python
 # dependencies the addons declare, creates the database crm_bsc_demo with crm
 # and both addons and their demo data (kept when it exists, its addons then
-# upgraded; --reset recreates it), then serves Odoo on http://localhost:8069.
+# upgraded; --reset recreates it), computes the indicators, writes the
+# scorecards' Excel workbook to ./out/, then serves Odoo on
+# http://localhost:8069.
 # --no-serve does all the rest and exits 0.
 # Environment: ODOO_PYTHON (default python3), ODOO_ADDONS_PATH, DEMO_DB.
 set -uo pipefail
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
         --no-serve) serve=0 ;;
         --port) port=$2; shift ;;
         --port=*) port=${1#--port=} ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) warn "Unknown option: $1 (see --help)"; exit 64 ;;
     esac
     shift
@@ -68,7 +70,7 @@ if ! odoo_cmd -d "$DEMO_DB" --addons-path="$ADDONS_PATH" "${action[@]}" \
 fi
 
 "$ODOO_PYTHON" "$REPO_DIR/setup/demo_tasks.py" --database "$DEMO_DB" \
-    --addons-path "$ADDONS_PATH" || exit 1
+    --addons-path "$ADDONS_PATH" --export-dir "$REPO_DIR/out" || exit 1
 
 say ""
 say "Demo database: $DEMO_DB"

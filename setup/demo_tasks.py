@@ -5,7 +5,12 @@ its whole history (every open period that has started), then prints a short
 text summary of each scorecard: overall score, each perspective's score and
 the indicators in critical state.
 
+With --export-dir DIR, also writes the workbook of every active scorecard
+(Export to Excel, as the demo's administrator reads it) to
+DIR/crm_bsc_demo_scorecards.xlsx.
+
 Usage: python setup/demo_tasks.py --database DB --addons-path PATH [--no-compute]
+       [--export-dir DIR]
 """
 
 import argparse
@@ -61,11 +66,32 @@ def summary_lines(env):
     return lines
 
 
+def export_workbook(env, directory):
+    """Write the active scorecards' workbook as the administrator: the same
+    export as the browser's download, in the administrator's language."""
+    import pathlib
+
+    admin = env.ref("base.user_admin")
+    scorecards = (
+        env["crm.bsc.scorecard"]
+        .with_user(admin)
+        .with_context(lang=admin.lang)
+        .search([("state", "=", "active")])
+    )
+    content, _filename = scorecards._export_xlsx()
+    path = pathlib.Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / "crm_bsc_demo_scorecards.xlsx"
+    target.write_bytes(content)
+    return target, len(scorecards)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--no-compute", action="store_true")
+    parser.add_argument("--export-dir", help="write the scorecards' workbook here")
     args = parser.parse_args(argv)
     import odoo
 
@@ -81,6 +107,9 @@ def main(argv=None):
             )
         for line in summary_lines(env):
             sys.stdout.write(line + "\n")
+        if args.export_dir:
+            target, count = export_workbook(env, args.export_dir)
+            sys.stdout.write(f"Workbook of {count} scorecards: {target}\n")
         csfs = env["crm.csf"].search_count([])
         sys.stdout.write(f"Critical success factors: {csfs}\n")
     return 0

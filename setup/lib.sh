@@ -210,3 +210,52 @@ PY
         "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check -r "$req"
     fi
 }
+
+# Makes sure LibreOffice is installed, for the test that opens the exported
+# workbook with it: Debian's libreoffice-calc-nogui when none is found and
+# this runs as root. Without it that test is skipped, and says so.
+ensure_libreoffice() {
+    local exe
+    for exe in soffice libreoffice; do
+        command -v "$exe" >/dev/null 2>&1 && return 0
+    done
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing LibreOffice for the workbook test (Debian package libreoffice-calc-nogui)."
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+            libreoffice-calc-nogui >/dev/null 2>&1 \
+            || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y -q --no-install-recommends libreoffice-calc-nogui \
+                >/dev/null 2>&1; } \
+            && return 0
+    fi
+    warn "LibreOffice is not installed: the workbook conversion tests will be skipped."
+    return 0
+}
+
+# Prints one line per kind of test that was skipped for want of a tool (a
+# browser for the tours, LibreOffice for the workbook), read from the junit
+# reports given; nothing when none was.
+skipped_tool_lines() {
+    "$ODOO_PYTHON" - "$@" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+kinds = {
+    "browser tours": ("chrom", "browser", "devtools", "websocket"),
+    "LibreOffice workbook conversion": ("libreoffice",),
+}
+found = {}
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        continue
+    for case in root.iter("testcase"):
+        for skipped in case.findall("skipped"):
+            message = (skipped.get("message") or "").lower()
+            for kind, words in kinds.items():
+                if any(word in message for word in words):
+                    found.setdefault(kind, []).append(case.get("name"))
+for kind, names in found.items():
+    print(f"SKIPPED {kind}: {len(names)} test(s) ({', '.join(sorted(set(names)))}): tool missing")
+PY
+}

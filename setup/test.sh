@@ -37,6 +37,8 @@ done
 
 OUT_DIR="$REPO_DIR/.test-output"
 mkdir -p "$OUT_DIR"
+run_started="$OUT_DIR/.run-started"
+touch "$run_started"
 TEST_DB=${TEST_DB:-crm_bsc_test}
 SALES_DB=${SALES_DB:-${TEST_DB}_sales}
 export PYTHONDONTWRITEBYTECODE=1
@@ -116,6 +118,7 @@ status=0
 if [ "$run_tier1" = 1 ]; then
     say "== Tier 1: pure-Python tests =="
     pip_requirements "$REPO_DIR/setup/requirements-test.txt"
+    ensure_libreoffice
     rm -f "$OUT_DIR/tier1.xml"
     # pytest-odoo, when installed, imports odoo at start: tier 1 runs without it.
     "$ODOO_PYTHON" -m pytest -p no:odoo -p no:cacheprovider -q \
@@ -141,6 +144,7 @@ if [ "$run_tier2" = 1 ]; then
             pip_requirements "$REPO_DIR/setup/requirements-test.txt"
             pip_requirements "$REPO_DIR/setup/requirements-odoo-test.txt"
             ensure_chromium
+            ensure_libreoffice
             install_addon_python_deps
             ADDONS_PATH=$(addons_path)
             export CRM_BSC_ADDONS_PATH="$ADDONS_PATH"
@@ -173,6 +177,12 @@ if [ "$run_tier2" = 1 ]; then
     fi
 fi
 
+# a test skipped for want of a browser or of LibreOffice says so here
+reports=()
+for report in "$OUT_DIR/tier1.xml" "$OUT_DIR/tier2.xml" "$OUT_DIR/tier2-sales.xml"; do
+    [ -f "$report" ] && [ "$report" -nt "$run_started" ] && reports+=("$report")
+done
+[ ${#reports[@]} -gt 0 ] && skipped_tool_lines "${reports[@]}"
 say "$tier1_line"
 say "$tier2_line"
 exit "$status"

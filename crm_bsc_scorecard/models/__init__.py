@@ -18,3 +18,8 @@ from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_line
 from . import crm_bsc_engine
 from . import crm_bsc_demo
+from . import crm_bsc_indicator_pro_rata
+from . import crm_bsc_scorecard_line_view
+from . import crm_bsc_scorecard_manager
+from . import digest_digest
+from . import crm_bsc_objective_evidence

@@ -99,6 +99,7 @@ class CrmBscDirty(models.Model):
                 "crm_bsc_scorecard.ir_cron_apply_changes", raise_if_not_found=False
             )
             if cron:
+                # sudo: waking the addon's own scheduled action
                 cron.sudo()._trigger()
 
     @api.model
@@ -115,6 +116,7 @@ class CrmBscDirty(models.Model):
         if "sale.order" not in self.env:
             return
         since = {}
+        # sudo: the private incremental run over every company's scorecards
         for scorecard in scorecards.sudo():
             company = scorecard.company_id
             if (
@@ -225,6 +227,7 @@ class CrmBscDirty(models.Model):
     def _lead_snapshot(self, leads):
         """{lead id: snapshot} of the fields that place a lead in periods."""
         snapshots = {}
+        # sudo: what places the changed leads in periods, for the change log
         for lead in leads.sudo():
             customer = lead.partner_id.commercial_partner_id
             snapshots[lead.id] = {

@@ -1128,8 +1128,11 @@ class CrmBscEngine(models.AbstractModel):
 
     @api.model
     def _aggregate_query(self, indicator, scope, channels, users):
+        # sudo: an indicator counts every record of its company (the company
+        # path restricts them), whoever computes it; the model was one its
+        # author could read when it was saved, and only numbers come out
         model = (
-            self.env[indicator.agg_model_id.model]
+            self.env[indicator.agg_model_id.sudo().model]
             .sudo()
             .with_context(active_test=False)
         )
@@ -1142,7 +1145,13 @@ class CrmBscEngine(models.AbstractModel):
             measure_input = model._field_to_sql(
                 alias, indicator.agg_field_id.name, query
             )
-        company_expr = self._path_sql(model, alias, indicator.agg_company_path, query)
+        company_path = indicator._agg_company_path()
+        try:
+            company_expr = self._path_sql(model, alias, company_path, query)
+        except KeyError as error:
+            raise engine_tools.DataError(
+                f"the path {company_path} is broken"
+            ) from error
         inner = SQL(
             "SELECT %s AS d, %s AS seg, %s AS ch, %s AS u, %s AS t, %s AS x, %s AS co "
             "FROM %s WHERE %s",
@@ -1164,7 +1173,7 @@ class CrmBscEngine(models.AbstractModel):
         )
         company_filter = (
             SQL("AND (r.co = %s OR r.co IS NULL)", scope.company_id)
-            if indicator.agg_company_path
+            if company_path
             else SQL("")
         )
         base = SQL(
@@ -1255,7 +1264,16 @@ class CrmBscEngine(models.AbstractModel):
     @api.model
     def _closure(self, indicators):
         """The indicators plus every indicator their ratios and formulas
-        read, in an order where each comes after what it reads."""
+        read, in an order where each comes after what it reads; those that
+        lie on a cycle of formulas (or read one) come last, in no order."""
+        order, broken = self._closure_split(indicators)
+        return order + list(broken)
+
+    @api.model
+    def _closure_split(self, indicators):
+        """(the closure without cycles in dependency order, {indicator on or
+        reading a cycle: the cycle's codes}). A cycle built after the
+        formulas were saved (codes renamed) breaks only those indicators."""
         deps = {}
         pending = list(indicators)
         while pending:
@@ -1264,10 +1282,13 @@ class CrmBscEngine(models.AbstractModel):
                 continue
             deps[indicator] = indicator._dependencies()
             pending.extend(deps[indicator])
-        order = graph_tools.dependency_order(
+        order, broken = graph_tools.split_cycles(
             {ind: list(ind_deps) for ind, ind_deps in deps.items()}
         )
-        return order
+        return order, {
+            indicator: " → ".join(node.code for node in cycle)
+            for indicator, cycle in broken.items()
+        }
 
     @api.model
     def _compute(self, scope, indicators):
@@ -1301,7 +1322,7 @@ class CrmBscEngine(models.AbstractModel):
     @api.model
     def _compute_results(self, scope, indicators):
         Indicator = self.env["crm.bsc.indicator"]
-        ordered = self._closure(indicators)
+        ordered, broken = self._closure_split(indicators)
         results = {}
         families = {}
         for indicator in ordered:
@@ -1323,6 +1344,16 @@ class CrmBscEngine(models.AbstractModel):
         for indicator in ordered:
             results[indicator] = self._indicator_results(
                 indicator, scope, tables, results
+            )
+        for indicator, cycle in broken.items():
+            keys = engine_tools.required_keys(
+                scope.period_ids,
+                scope.segment_ids,
+                scope.channel_ids.get(indicator.id, []),
+            )
+            results[indicator] = self._error_results(
+                keys + scope.extra_keys,
+                engine_tools.DataError(f"the formulas read each other: {cycle}"),
             )
         return results
 
@@ -1359,7 +1390,13 @@ class CrmBscEngine(models.AbstractModel):
                 return function()
         except engine_tools.NoSourceError as error:
             return error
-        except (psycopg2.Error, ValueError, KeyError, TypeError) as error:
+        except (
+            psycopg2.Error,
+            engine_tools.DataError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as error:
             _logger.warning("Indicator computation failed: %s", error)
             return error
 
@@ -1420,8 +1457,16 @@ class CrmBscEngine(models.AbstractModel):
                     parsed = formula_tools.parse(indicator.formula or "")
                 except formula_tools.FormulaError as error:
                     return self._error_results(keys, error)
+                missing = indicator._missing_codes()
+                if missing:
+                    return self._error_results(
+                        keys,
+                        engine_tools.DataError(
+                            "no indicator has the code " + ", ".join(missing)
+                        ),
+                    )
                 by_code = {dep.code: results[dep] for dep in indicator._dependencies()}
-                out = engine_tools.formula_results(parsed, by_code)
+                out = engine_tools.formula_results(parsed, by_code, keys)
             # what it reads may be kept per more channels or per salesperson:
             # keep only the keys of this indicator's own breakdowns
             out = {
@@ -1446,6 +1491,8 @@ class CrmBscEngine(models.AbstractModel):
 
     @api.model
     def _stored_results(self, indicator, scope):
+        # sudo: the manual values of the scope's company, read for the
+        # formulas and ratios that the engine computes over them
         Value = self.env["crm.bsc.indicator.value"].sudo()
         values = Value.search_read(
             [

@@ -5,12 +5,14 @@ import re
 from collections import namedtuple
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools.safe_eval import safe_eval
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools import domain_guard
+from ..tools import engine as engine_tools
 from ..tools import formula as formula_tools
 from ..tools import graph as graph_tools
 from ..tools.builtins import BUILTINS, builtin_selection
+from . import bsc_guards
 
 # What compute_value returns: the value, or None and the reason there is none.
 ComputedValue = namedtuple("ComputedValue", ["value", "reason"])
@@ -129,7 +131,12 @@ class CrmBscIndicator(models.Model):
     company_id = fields.Many2one(
         "res.company",
         index=True,
-        help="Leave empty to share the indicator between companies.",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Leave empty to share the indicator between companies. An "
+        "indicator of a company's objective belongs to that company.",
     )
     computation = fields.Selection(
         [
@@ -239,6 +246,11 @@ class CrmBscIndicator(models.Model):
         compute="_compute_dependency_ids",
         string="Reads Indicators",
     )
+    missing_codes = fields.Char(
+        compute="_compute_missing_codes",
+        help="Codes the formula reads that no indicator has any more (renamed "
+        "or deleted): the formula has no value until they are fixed.",
+    )
     value_ids = fields.One2many("crm.bsc.indicator.value", "indicator_id")
     value_count = fields.Integer(compute="_compute_value_count", string="Values")
     line_ids = fields.One2many("crm.bsc.scorecard.line", "indicator_id")
@@ -254,6 +266,13 @@ class CrmBscIndicator(models.Model):
                 indicator.perspective_id = indicator.objective_id.perspective_id
             else:
                 indicator.perspective_id = indicator.perspective_id
+
+    @api.depends("objective_id")
+    def _compute_company_id(self):
+        for indicator in self:
+            indicator.company_id = (
+                indicator.objective_id.company_id or indicator.company_id
+            )
 
     def _compute_value_count(self):
         counts = dict(
@@ -288,6 +307,9 @@ class CrmBscIndicator(models.Model):
         domain = [("code", "=", code)]
         if record:
             domain.append(("id", "!=", record.id))
+        # sudo: codes are unique across companies, so the indicators of
+        # every company are searched; the message names the other one only
+        # when the user can read it
         other = self.with_context(active_test=False).sudo().search(domain, limit=1)
         if other:
             raise ValidationError(
@@ -296,12 +318,15 @@ class CrmBscIndicator(models.Model):
                     "the indicator %(other)s.",
                     name=name,
                     code=code,
-                    other=other.display_name,
+                    other=bsc_guards.readable_name(
+                        self, other, _("of another company")
+                    ),
                 )
             )
 
     @api.model_create_multi
     def create(self, vals_list):
+        bsc_guards.check_numbers(self, vals_list)
         codes = [vals.get("code") for vals in vals_list]
         for vals in vals_list:
             self._check_code_value(vals.get("code"))
@@ -315,6 +340,8 @@ class CrmBscIndicator(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        bsc_guards.check_numbers(self, [vals], self)
+        renamed = {}
         if "code" in vals:
             for indicator in self:
                 self._check_code_value(vals["code"], indicator)
@@ -325,7 +352,57 @@ class CrmBscIndicator(models.Model):
                         code=vals["code"],
                     )
                 )
-        return super().write(vals)
+            renamed = {i.code: i for i in self if i.code != vals["code"]}
+        result = super().write(vals)
+        if renamed:
+            self._notify_readers_of_lost_codes(renamed, vals["code"])
+        return result
+
+    def unlink(self):
+        codes = {indicator.code: indicator for indicator in self}
+        result = super().unlink()
+        self.browse()._notify_readers_of_lost_codes(codes, None)
+        return result
+
+    def _readers_of_codes(self, codes):
+        """The formula indicators of every company whose formula names one of
+        ``codes``."""
+        # sudo: a code renamed here may be read by another company's formula
+        # (codes are shared); the message posted there names only the code
+        formulas = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("computation", "=", "formula"), ("formula", "!=", False)])
+        )
+        readers = self.sudo().browse()
+        for formula in formulas:
+            try:
+                names = formula_tools.names_of(formula.formula)
+            except formula_tools.FormulaError:
+                continue
+            if names & set(codes):
+                readers |= formula
+        return readers
+
+    def _notify_readers_of_lost_codes(self, old_codes, new_code):
+        """Say on each formula that read one of ``old_codes`` that it now
+        misses it (renamed to ``new_code``, or deleted when None)."""
+        for reader in self._readers_of_codes(old_codes):
+            lost = sorted(formula_tools.names_of(reader.formula) & set(old_codes))
+            if new_code:
+                body = _(
+                    "This formula reads %(codes)s, which is now called "
+                    "%(new)s: the formula has no value until it is changed.",
+                    codes=", ".join(lost),
+                    new=new_code,
+                )
+            else:
+                body = _(
+                    "This formula reads %(codes)s, which was deleted: the "
+                    "formula has no value until it is changed.",
+                    codes=", ".join(lost),
+                )
+            reader.message_post(body=body)
 
     @api.constrains("objective_id", "perspective_id")
     def _check_objective_perspective(self):
@@ -342,6 +419,49 @@ class CrmBscIndicator(models.Model):
                         perspective=indicator.perspective_id.display_name,
                     )
                 )
+
+    @api.constrains("company_id", "objective_id")
+    def _check_objective_company(self):
+        """A shared indicator shows on every company's scorecards: its
+        objective must be shared too, or the other companies could not read
+        it."""
+        for indicator in self.filtered("objective_id.company_id"):
+            if indicator.company_id != indicator.objective_id.company_id:
+                raise ValidationError(
+                    _(
+                        "Indicator %(indicator)s: its objective %(objective)s "
+                        "belongs to %(company)s, so the indicator must belong to "
+                        "that company too (a shared indicator needs a shared "
+                        "objective).",
+                        indicator=indicator.display_name,
+                        objective=indicator.objective_id.display_name,
+                        company=indicator.objective_id.company_id.name,
+                    )
+                )
+
+    @api.constrains(
+        "company_id",
+        "computation",
+        "ratio_numerator_id",
+        "ratio_denominator_id",
+        "formula",
+    )
+    def _check_dependency_companies(self):
+        """An indicator reads shared indicators or those of its own company;
+        a shared one reads shared ones only."""
+        for indicator in self:
+            for dep in indicator._dependencies():
+                if dep.company_id and dep.company_id != indicator.company_id:
+                    raise ValidationError(
+                        _(
+                            "Indicator %(indicator)s reads %(other)s, which "
+                            "belongs to %(company)s only: an indicator reads "
+                            "shared indicators or those of its own company.",
+                            indicator=indicator.display_name,
+                            other=dep.display_name,
+                            company=dep.company_id.name,
+                        )
+                    )
 
     @api.depends("code", "name")
     def _compute_display_name(self):
@@ -360,6 +480,7 @@ class CrmBscIndicator(models.Model):
 
     def action_view_values(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_bsc_indicator_value_action"
         )
@@ -411,9 +532,56 @@ class CrmBscIndicator(models.Model):
         for indicator in self:
             indicator.dependency_ids = indicator._dependencies()
 
-    def _agg_domain_list(self):
+    def _missing_codes(self):
+        """The codes this formula reads that no indicator has."""
         self.ensure_one()
-        return safe_eval(self.agg_domain or "[]", {"uid": self.env.uid})
+        if self.computation != "formula" or not self.formula:
+            return []
+        try:
+            names = formula_tools.names_of(self.formula)
+        except formula_tools.FormulaError:
+            return []
+        # sudo: codes are unique across companies; only their existence is read
+        known = set(
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("code", "in", list(names))])
+            .mapped("code")
+        )
+        return sorted(set(names) - known)
+
+    @api.depends("computation", "formula")
+    def _compute_missing_codes(self):
+        for indicator in self:
+            indicator.missing_codes = ", ".join(indicator._missing_codes()) or False
+
+    def _agg_domain_list(self):
+        """The aggregate's domain as a list; a domain refused or failing to
+        evaluate raises the engine's DataError with the reason."""
+        self.ensure_one()
+        try:
+            return bsc_guards.eval_domain(self, self.agg_domain or "[]")
+        except (ValueError, NameError, SyntaxError, TypeError) as error:
+            raise engine_tools.DataError(
+                _(
+                    "the domain %(domain)s cannot be evaluated: %(error)s",
+                    domain=self.agg_domain,
+                    error=error,
+                )
+            ) from error
+
+    def _agg_company_path(self):
+        """The path to the company of an aggregate's records: the one given,
+        else the model's own company field, so that a company-dependent
+        model never counts another company's records."""
+        self.ensure_one()
+        if self.agg_company_path:
+            return self.agg_company_path
+        model = self.env[self.agg_model_id.sudo().model]
+        field = model._fields.get("company_id")
+        if field and field.type == "many2one" and field.comodel_name == "res.company":
+            return "company_id"
+        return False
 
     @api.constrains(
         "computation",
@@ -431,6 +599,8 @@ class CrmBscIndicator(models.Model):
         "ratio_numerator_id",
         "ratio_denominator_id",
         "formula",
+        # a new code can close a cycle of formulas that read it
+        "code",
     )
     def _check_computation(self):
         for indicator in self:
@@ -457,7 +627,16 @@ class CrmBscIndicator(models.Model):
     def _check_aggregate(self):
         if not self.agg_model_id:
             self._raise("agg_model_id", False, _("choose the model to aggregate."))
-        model = self.env[self.agg_model_id.model]
+        # sudo: the model's technical name; whether the user may read its
+        # records is checked next, as the user
+        model_name = self.agg_model_id.sudo().model
+        model = self.env[model_name]
+        if not model.has_access("read"):
+            self._raise(
+                "agg_model_id",
+                model_name,
+                _("you may not read the records of this model."),
+            )
         if (
             not self.agg_date_field_id
             or self.agg_date_field_id.model_id != self.agg_model_id
@@ -484,7 +663,12 @@ class CrmBscIndicator(models.Model):
                     "agg_field_id", field.name, _("this measure needs a numeric field.")
                 )
         try:
-            model.sudo().search_count(self._agg_domain_list(), limit=1)
+            domain = bsc_guards.eval_domain(self, self.agg_domain or "[]")
+            # sudo: the domain is tried on the records the engine will read
+            with self.env.cr.savepoint():
+                model.sudo().search_count(domain, limit=1)
+        except domain_guard.DomainError as error:
+            self._raise("agg_domain", self.agg_domain, error.reason)
         except Exception as error:  # noqa: BLE001 - any bad domain is refused
             self._raise("agg_domain", self.agg_domain, str(error))
         for path_field, target in PATH_TARGETS.items():
@@ -521,9 +705,11 @@ class CrmBscIndicator(models.Model):
 
     def _check_formula(self):
         try:
-            names = formula_tools.names_of(self.formula or "")
+            parsed = formula_tools.parse(self.formula or "")
+            formula_tools.check_constants(parsed)
         except formula_tools.FormulaError as error:
             self._raise("formula", self.formula, error.reason)
+        names = parsed.names
         known = set(
             self.with_context(active_test=False)
             .search([("code", "in", list(names))])
@@ -562,38 +748,131 @@ class CrmBscIndicator(models.Model):
     ):
         """Compute this indicator over [date_from, date_to] without storing it.
 
-        ``segment``, ``channel``, ``user`` and ``team`` are records (or None
-        for all). Returns ComputedValue(value, reason): the value and None,
-        or None and the reason there is no value. Uses the current company.
+        ``segment``, ``channel``, ``user`` and ``team`` are records or ids (or
+        None for all). Returns ComputedValue(value, reason): the value and
+        None, or None and the reason there is no value. Uses the current
+        company. Reserved to scorecard users, on indicators they can read.
+
+        (Messages use ``self.env._``: the argument ``user`` would mislead
+        ``_``, which reads a local of that name as the user.)
         """
-        self.ensure_one()
+        bsc_guards.require_access(
+            self,
+            "read",
+            bsc_guards.GROUP_USER,
+            action=self.env._("Computing an indicator"),
+        )
+        if len(self) != 1:
+            raise UserError(
+                self.env._(
+                    "compute_value computes one indicator at a time, not %(count)s.",
+                    count=len(self),
+                )
+            )
+        try:
+            date_from = fields.Date.to_date(date_from)
+            date_to = fields.Date.to_date(date_to)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "compute_value: the dates must be dates (%(error)s).", error=error
+                )
+            ) from error
+        if not date_from or not date_to or date_to < date_from:
+            raise UserError(
+                self.env._(
+                    "compute_value: %(start)s to %(end)s is no period.",
+                    start=date_from,
+                    end=date_to,
+                )
+            )
+        segment = self._compute_value_record(segment, "crm.customer.segment", "segment")
+        channel = self._compute_value_record(channel, "crm.contact.channel", "channel")
+        user = self._compute_value_record(user, "res.users", "user")
+        team = self._compute_value_record(team, "crm.team", "team")
+        # sudo: the engine reads the CRM of the current company in SQL and
+        # stores nothing; the caller's group and company were checked above
+        indicator = self.sudo()
         # a channel with a salesperson (say) is no stored breakdown: group by
         # every combination of the dimensions asked for
-        engine = self.env["crm.bsc.engine"].with_context(
+        engine = indicator.env["crm.bsc.engine"].with_context(
             crm_bsc_combined_breakdowns=True
         )
-        date_from = fields.Date.to_date(date_from)
-        date_to = fields.Date.to_date(date_to)
-        period = self.env["crm.bsc.period"].search(
-            [("date_from", "=", date_from), ("date_to", "=", date_to)], limit=1
+        period = indicator.env["crm.bsc.period"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+            ],
+            limit=1,
         )
         period_id = period.id or 0
         key = (
             period_id,
-            segment.id if segment else None,
-            channel.id if channel else None,
-            user.id if user else None,
-            team.id if team else None,
+            segment.id or None,
+            channel.id or None,
+            user.id or None,
+            team.id or None,
         )
         scope = engine._scope(
             self.env.company,
             [(period_id, date_from, date_to)],
             [key[1]],
-            self,
+            indicator,
             extra_keys=[key],
             force_channels=[key[2]] if key[2] else [],
             force_users=bool(user or team),
         )
-        results = engine._compute(scope, self)
-        value, reason = results[self].get(key, (None, "no_base"))
+        results = engine._compute(scope, indicator)
+        value, reason = results[indicator].get(key, (None, "no_base"))
         return ComputedValue(value, reason)
+
+    def _compute_value_record(self, value, model, argument):
+        """The record of ``model`` that ``value`` (a record, an id, or None)
+        names, refused when it does not exist or the user may not read it."""
+        Model = self.env[model]
+        if value in (None, False, 0):
+            return Model
+        if isinstance(value, models.BaseModel):
+            if value._name != model or len(value) > 1:
+                raise UserError(
+                    _(
+                        "compute_value: %(argument)s must be one %(model)s, not "
+                        "%(value)s.",
+                        argument=argument,
+                        model=model,
+                        value=value,
+                    )
+                )
+            record = value.with_env(self.env)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            record = Model.browse(value)
+        else:
+            raise UserError(
+                _(
+                    "compute_value: %(argument)s must be a record or an id of "
+                    "%(model)s, not %(value)r.",
+                    argument=argument,
+                    model=model,
+                    value=value,
+                )
+            )
+        if not record.exists():
+            raise UserError(
+                _(
+                    "compute_value: there is no %(model)s with the id %(id)s.",
+                    model=model,
+                    id=record.id,
+                )
+            )
+        try:
+            record.check_access("read")
+        except AccessError as error:
+            raise AccessError(
+                _(
+                    "compute_value: you may not read the %(model)s %(id)s.",
+                    model=model,
+                    id=record.id,
+                )
+            ) from error
+        return record

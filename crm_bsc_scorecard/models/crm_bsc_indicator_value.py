@@ -1,10 +1,11 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import scoring
+from . import bsc_guards
 
 STATUSES = [
     ("on_track", "On Track"),
@@ -16,6 +17,20 @@ STATUSES = [
 # The dimensions that, with the indicator, the period and the company, make
 # the unique key of a value. An empty dimension means "all".
 KEY_DIMENSIONS = ("segment_id", "channel_id", "user_id", "team_id")
+KEY_FIELDS = ("indicator_id", "period_id", "company_id", *KEY_DIMENSIONS)
+# What whoever enters a value gives: the number (or its absence) and a note.
+ENTRY_FIELDS = ("value", "has_value", "note")
+# What the addon derives on the server, whatever a client sends: the target,
+# score and status from the scorecard line, who set the value and when, how.
+DERIVED_FIELDS = (
+    "target",
+    "score",
+    "status",
+    "source",
+    "compute_token",
+    "set_by_id",
+    "set_date",
+)
 
 
 class CrmBscIndicatorValue(models.Model):
@@ -226,6 +241,8 @@ class CrmBscIndicatorValue(models.Model):
                 ("period_id", "=", record.period_id.id),
                 ("company_id", "=", record.company_id.id),
             ] + [(name, "=", record[name].id) for name in KEY_DIMENSIONS]
+            # sudo: a twin the user cannot read still takes the key; the
+            # message names only the user's own value
             if self.sudo().search_count(domain, limit=1):
                 raise ValidationError(
                     _(
@@ -242,8 +259,77 @@ class CrmBscIndicatorValue(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    def _check_writable_fields(self, vals, creating):
+        """Refuse what a client may not give: fields that are neither entered
+        nor part of the key (the related and computed ones), and, after
+        creation, a new key from anyone but a scorecard manager."""
+        allowed = set(ENTRY_FIELDS) | set(KEY_FIELDS) | set(DERIVED_FIELDS)
+        other = sorted(set(vals) - allowed)
+        if other:
+            raise UserError(
+                _(
+                    "The field %(field)s of an indicator value cannot be set: it "
+                    "is read from the indicator, the period or the scorecard.",
+                    field=self._fields[other[0]]._description_string(self.env)
+                    if other[0] in self._fields
+                    else other[0],
+                )
+            )
+        moved = set(KEY_FIELDS) & set(vals)
+        if (
+            not creating
+            and moved
+            and not bsc_guards.has_group(self, bsc_guards.GROUP_MANAGER)
+        ):
+            raise AccessError(
+                _(
+                    "Only a scorecard manager can move the value of %(indicator)s "
+                    "to another %(field)s: enter a number and a note, or create "
+                    "a value for the other key.",
+                    indicator=", ".join(self.indicator_id.mapped("display_name")[:3]),
+                    field=self._fields[min(moved)]._description_string(self.env),
+                )
+            )
+
+    def _derived_vals(self, vals, creating):
+        """``vals`` without what the addon derives, plus who set the value
+        and when (on create, and when the number changes)."""
+        vals = {name: item for name, item in vals.items() if name not in DERIVED_FIELDS}
+        if creating or {"value", "has_value"} & set(vals):
+            vals["set_by_id"] = self.env.uid
+            vals["set_date"] = fields.Datetime.now()
+        if creating:
+            vals["source"] = (
+                "import" if self.env.context.get("import_file") else "manual"
+            )
+        return vals
+
+    def _company_vals(self, vals):
+        """The value's company is its period's: given or not, it follows it."""
+        period = self.env["crm.bsc.period"].browse(vals.get("period_id"))
+        if not period:
+            return vals
+        company_id = period.company_id.id
+        if vals.get("company_id") and vals["company_id"] != company_id:
+            raise ValidationError(
+                _(
+                    "The period %(period)s belongs to %(company)s: a value in it "
+                    "belongs to that company too.",
+                    period=period.display_name,
+                    company=period.company_id.display_name,
+                )
+            )
+        return dict(vals, company_id=company_id)
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_writable_fields(vals, creating=True)
+        bsc_guards.check_numbers(self, vals_list)
+        vals_list = [
+            self._company_vals(self._derived_vals(vals, creating=True))
+            for vals in vals_list
+        ]
         periods = self.env["crm.bsc.period"].browse(
             [vals.get("period_id") for vals in vals_list if vals.get("period_id")]
         )
@@ -252,10 +338,6 @@ class CrmBscIndicatorValue(models.Model):
         )
         self._check_open_periods(periods, indicators)
         self._check_manual(indicators)
-        now = fields.Datetime.now()
-        for vals in vals_list:
-            vals.setdefault("set_by_id", self.env.uid)
-            vals.setdefault("set_date", now)
         # check the keys before inserting, for a clear message (two new values
         # of one key included); the unique index still guards against
         # concurrent inserts
@@ -263,10 +345,16 @@ class CrmBscIndicatorValue(models.Model):
             *(self.new(vals) for vals in vals_list)
         )._check_unique_keys()
         records = super().create(vals_list)
+        records._check_key_companies()
         records._snapshot_scores()
         return records
 
     def write(self, vals):
+        self._check_writable_fields(vals, creating=False)
+        bsc_guards.check_numbers(self, [vals], self)
+        vals = self._derived_vals(vals, creating=False)
+        if "period_id" in vals:
+            vals = self._company_vals(vals)
         self._check_open_periods(self.period_id, self.indicator_id)
         self._check_manual(
             self.indicator_id
@@ -276,9 +364,7 @@ class CrmBscIndicatorValue(models.Model):
             self._check_open_periods(
                 self.env["crm.bsc.period"].browse(vals["period_id"]), self.indicator_id
             )
-        if {"value", "has_value"} & set(vals):
-            vals = dict(vals, set_by_id=self.env.uid, set_date=fields.Datetime.now())
-        key_fields = {"indicator_id", "period_id", "company_id", *KEY_DIMENSIONS}
+        key_fields = set(KEY_FIELDS)
         if key_fields & set(vals):
             # check the new keys before writing: the unique index would refuse
             # them at the flush, with an unclear message
@@ -287,11 +373,42 @@ class CrmBscIndicatorValue(models.Model):
                 *(self.new(key_vals, origin=record) for record in self)
             )._check_unique_keys()
         result = super().write(vals)
+        if key_fields & set(vals):
+            self._check_key_companies()
         # a new value (or key) is scored against today's target; other
         # changes (a note) keep the snapshot of the time the value was set
         if {"value", "has_value", *key_fields} & set(vals):
             self._snapshot_scores()
         return result
+
+    def _check_key_companies(self):
+        """A value's indicator, segment and channel are its company's or
+        shared, and its company is its period's."""
+        for value in self:
+            company = value.company_id
+            if value.period_id.company_id != company:
+                raise ValidationError(
+                    _(
+                        "The period %(period)s belongs to %(period_company)s, not "
+                        "to %(company)s, the company of the value of %(indicator)s.",
+                        period=value.period_id.name,
+                        period_company=value.period_id.company_id.name,
+                        company=company.name,
+                        indicator=value.indicator_id.display_name,
+                    )
+                )
+            for name in ("indicator_id", "segment_id", "channel_id"):
+                other = value[name].company_id
+                if other and other != company:
+                    raise ValidationError(
+                        _(
+                            "The value of %(indicator)s belongs to %(company)s: "
+                            "its %(field)s cannot be one of another company.",
+                            indicator=value.indicator_id.display_name,
+                            company=company.name,
+                            field=self._fields[name]._description_string(self.env),
+                        )
+                    )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_period(self):
@@ -301,6 +418,8 @@ class CrmBscIndicatorValue(models.Model):
     def _check_no_frozen_values(self, field_name, records):
         """Refuse to delete ``records`` while values of a closed period point at
         them through ``field_name``: the database would delete those values."""
+        # sudo: values of every company count (a shared record is deleted for
+        # all of them); the message names only what the user can read
         frozen = self.sudo().search(
             [(field_name, "in", records.ids), ("period_id.state", "=", "closed")],
             limit=1,
@@ -310,8 +429,12 @@ class CrmBscIndicatorValue(models.Model):
                 _(
                     "%(record)s has values in the closed period %(period)s: it "
                     "cannot be deleted. Archive it instead.",
-                    record=frozen[field_name].display_name,
-                    period=frozen.period_id.name,
+                    record=bsc_guards.readable_name(
+                        self, frozen[field_name], _("This record")
+                    ),
+                    period=bsc_guards.readable_name(
+                        self, frozen.period_id, _("of another company")
+                    ),
                 )
             )
 

@@ -95,6 +95,33 @@ class CrmBscObjective(models.Model):
                     )
                 )
 
+    @api.constrains("company_id")
+    def _check_indicator_companies(self):
+        """An objective of one company cannot hold shared indicators (the
+        other companies' scorecards would show an objective they cannot
+        read) nor those of another company."""
+        for objective in self.filtered("company_id"):
+            # sudo: indicators of every company count; only their number and
+            # the objective's own name are shown
+            foreign = (
+                objective.sudo()
+                .with_context(active_test=False)
+                .indicator_ids.filtered(
+                    lambda i, o=objective: i.company_id != o.company_id
+                )
+            )
+            if foreign:
+                raise ValidationError(
+                    _(
+                        "The objective %(objective)s cannot belong to %(company)s "
+                        "only: %(count)s indicators of other companies or shared "
+                        "between companies measure it.",
+                        objective=objective.display_name,
+                        company=objective.company_id.name,
+                        count=len(foreign),
+                    )
+                )
+
     @api.constrains("driven_objective_ids", "driver_objective_ids")
     def _check_no_cause_cycle(self):
         edges = {}
@@ -122,6 +149,7 @@ class CrmBscObjective(models.Model):
 
     def action_view_indicators(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_bsc_indicator_action"
         )

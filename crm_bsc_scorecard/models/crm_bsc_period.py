@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import periods as period_tools
+from . import bsc_guards
 
 PERIOD_TYPES = [
     ("month", "Month"),
@@ -17,8 +18,16 @@ class CrmBscPeriod(models.Model):
     _description = "Scorecard Period"
     _inherit = ["mail.thread"]
     _order = "period_type, date_from desc, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="Each company has its own periods, and closes them on its own.",
+    )
     period_type = fields.Selection(
         PERIOD_TYPES, string="Granularity", required=True, default="month"
     )
@@ -42,7 +51,7 @@ class CrmBscPeriod(models.Model):
         for period in self:
             period.value_count = counts.get(period, 0)
 
-    @api.constrains("date_from", "date_to", "period_type")
+    @api.constrains("date_from", "date_to", "period_type", "company_id")
     def _check_overlap(self):
         for period in self:
             if period.date_to < period.date_from:
@@ -55,9 +64,12 @@ class CrmBscPeriod(models.Model):
                         start=period.date_from,
                     )
                 )
-            other = self.search(
+            # sudo: the overlap is checked in the period's company, which
+            # the user may have left; only that company's periods are read
+            other = self.sudo().search(
                 [
                     ("id", "!=", period.id),
+                    ("company_id", "=", period.company_id.id),
                     ("period_type", "=", period.period_type),
                     ("date_from", "<=", period.date_to),
                     ("date_to", ">=", period.date_from),
@@ -80,6 +92,18 @@ class CrmBscPeriod(models.Model):
                 )
 
     def write(self, vals):
+        if "company_id" in vals and any(
+            period.company_id.id != vals["company_id"] for period in self
+        ):
+            used = self.filtered("value_count")
+            if used:
+                raise UserError(
+                    _(
+                        "The period %(name)s has values of its company: it cannot "
+                        "move to another company.",
+                        name=used[0].name,
+                    )
+                )
         frozen_keys = {"date_from", "date_to", "period_type"} & set(vals)
         if frozen_keys and self.filtered(lambda p: p.state == "closed"):
             raise UserError(
@@ -99,12 +123,15 @@ class CrmBscPeriod(models.Model):
                 )
 
     @api.model
-    def _generate(self, period_type, date_from, date_to):
-        """Return the periods of ``period_type`` covering [date_from, date_to],
-        creating the missing calendar periods."""
+    def _generate(self, period_type, date_from, date_to, company=None):
+        """Return the periods of ``period_type`` of ``company`` (the current
+        one by default) covering [date_from, date_to], creating the missing
+        calendar periods."""
+        company = company or self.env.company
         wanted = period_tools.periods_between(period_type, date_from, date_to)
         existing = self.search(
             [
+                ("company_id", "=", company.id),
                 ("period_type", "=", period_type),
                 ("date_from", "<=", date_to),
                 ("date_to", ">=", date_from),
@@ -114,6 +141,7 @@ class CrmBscPeriod(models.Model):
         to_create = [
             {
                 "name": code,
+                "company_id": company.id,
                 "period_type": period_type,
                 "date_from": start,
                 "date_to": end,
@@ -125,10 +153,13 @@ class CrmBscPeriod(models.Model):
         return (existing | created).sorted("date_from")
 
     @api.model
-    def _find(self, period_type, day):
-        """The period of ``period_type`` that contains ``day``, if any."""
+    def _find(self, period_type, day, company=None):
+        """The period of ``period_type`` of ``company`` (the current one by
+        default) that contains ``day``, if any."""
+        company = company or self.env.company
         return self.search(
             [
+                ("company_id", "=", company.id),
                 ("period_type", "=", period_type),
                 ("date_from", "<=", day),
                 ("date_to", ">=", day),
@@ -137,10 +168,11 @@ class CrmBscPeriod(models.Model):
         )
 
     def _previous(self):
-        """The period of the same granularity just before this one."""
+        """The period of the same company and granularity just before this one."""
         self.ensure_one()
         return self.search(
             [
+                ("company_id", "=", self.company_id.id),
                 ("period_type", "=", self.period_type),
                 ("date_to", "<", self.date_from),
             ],
@@ -149,7 +181,13 @@ class CrmBscPeriod(models.Model):
         )
 
     def action_close(self):
+        bsc_guards.require_access(
+            self, "write", bsc_guards.GROUP_MANAGER, action=_("Closing a period")
+        )
         self.filtered(lambda p: p.state == "open").write({"state": "closed"})
 
     def action_reopen(self):
+        bsc_guards.require_access(
+            self, "write", bsc_guards.GROUP_MANAGER, action=_("Reopening a period")
+        )
         self.filtered(lambda p: p.state == "closed").write({"state": "open"})

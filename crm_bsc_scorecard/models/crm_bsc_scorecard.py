@@ -1,15 +1,25 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from collections import defaultdict
 
+import psycopg2
+from psycopg2 import errorcodes
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, mute_logger
 
 from ..tools import engine as engine_tools
 from ..tools import scoring
+from . import bsc_guards
 from .crm_bsc_indicator_value import STATUSES
 from .crm_bsc_period import PERIOD_TYPES
+
+_logger = logging.getLogger(__name__)
+
+# How long Compute Now waits for a run of the same scorecards to finish.
+COMPUTE_LOCK_WAIT = "60s"
 
 
 class CrmBscScorecard(models.Model):
@@ -76,7 +86,7 @@ class CrmBscScorecard(models.Model):
     period_id = fields.Many2one(
         "crm.bsc.period",
         string="Period Shown",
-        domain="[('period_type', '=', period_type)]",
+        domain="[('period_type', '=', period_type), ('company_id', '=', company_id)]",
         copy=False,
         help="The period whose values the scorecard shows; empty shows the "
         "current period.",
@@ -94,6 +104,13 @@ class CrmBscScorecard(models.Model):
     values_computed_at = fields.Datetime(
         readonly=True, copy=False, help="When its indicators were last computed."
     )
+    compute_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last scheduled computation of this scorecard failed; "
+        "cleared by the next one that succeeds.",
+    )
+    compute_failed_at = fields.Datetime(readonly=True, copy=False)
     unwatched_channel_ids = fields.Many2many(
         "crm.contact.channel",
         compute="_compute_unwatched_channel_ids",
@@ -113,6 +130,19 @@ class CrmBscScorecard(models.Model):
         )
         for scorecard in self:
             scorecard.generated_count = counts.get(scorecard, 0)
+
+    @api.constrains("period_id", "company_id")
+    def _check_period_company(self):
+        for scorecard in self.filtered("period_id"):
+            if scorecard.period_id.company_id != scorecard.company_id:
+                raise ValidationError(
+                    _(
+                        "Scorecard %(scorecard)s: the period %(period)s belongs to "
+                        "another company.",
+                        scorecard=scorecard.display_name,
+                        period=scorecard.period_id.name,
+                    )
+                )
 
     @api.constrains("segment_id", "company_id")
     def _check_segment_company(self):
@@ -136,7 +166,7 @@ class CrmBscScorecard(models.Model):
         today = fields.Date.context_today(self)
         for scorecard in self:
             scorecard.shown_period_id = scorecard.period_id or Period._find(
-                scorecard.period_type, today
+                scorecard.period_type, today, scorecard.company_id
             )
 
     # ------------------------------------------------------------------
@@ -343,17 +373,26 @@ class CrmBscScorecard(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    def _require_manager(self, action):
+        bsc_guards.require_access(
+            self, "write", bsc_guards.GROUP_MANAGER, action=action
+        )
+
     def action_activate(self):
+        self._require_manager(_("Activating a scorecard"))
         self.write({"state": "active"})
 
     def action_set_draft(self):
+        self._require_manager(_("Setting a scorecard to draft"))
         self.write({"state": "draft"})
 
     def action_archive_scorecard(self):
+        self._require_manager(_("Archiving a scorecard"))
         self.write({"state": "archived"})
 
     def action_generate_segment_scorecards(self):
         self.ensure_one()
+        self._require_manager(_("Creating segment scorecards"))
         return {
             "type": "ir.actions.act_window",
             "name": _("Segment Scorecards"),
@@ -365,6 +404,7 @@ class CrmBscScorecard(models.Model):
 
     def action_view_generated(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_bsc_scorecard_action"
         )
@@ -374,6 +414,7 @@ class CrmBscScorecard(models.Model):
 
     def action_view_values(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_bsc_indicator_value_action"
         )
@@ -419,10 +460,13 @@ class CrmBscScorecard(models.Model):
     # ------------------------------------------------------------------
     # Computing the indicators
     # ------------------------------------------------------------------
-    def _open_periods(self, period_type):
-        """The open periods of a granularity that have started."""
+    def _open_periods(self, period_type, company=None):
+        """The open periods of a company (the current one by default) and
+        granularity that have started."""
+        company = company or self.env.company
         return self.env["crm.bsc.period"].search(
             [
+                ("company_id", "=", company.id),
                 ("period_type", "=", period_type),
                 ("state", "=", "open"),
                 ("date_from", "<=", fields.Date.context_today(self)),
@@ -448,9 +492,13 @@ class CrmBscScorecard(models.Model):
             lambda s: (s.company_id, s.period_type)
         ).items():
             group_periods = (
-                periods.filtered(lambda p, t=period_type: p.period_type == t)
+                periods.filtered(
+                    lambda p, t=period_type, c=company: (
+                        p.period_type == t and p.company_id == c
+                    )
+                )
                 if periods is not None
-                else self._open_periods(period_type)
+                else self._open_periods(period_type, company)
             ).filtered(lambda p: p.state == "open")
             indicators = scorecards.line_ids.indicator_id
             computed = engine._closure(indicators)
@@ -477,8 +525,146 @@ class CrmBscScorecard(models.Model):
                 scorecards.values_computed_at = fields.Datetime.now()
         return written
 
+    # ------------------------------------------------------------------
+    # One run at a time per company and granularity
+    # ------------------------------------------------------------------
+    @api.model
+    def _group_lock_key(self, company_id, period_type):
+        return f"crm_bsc_compute:{company_id}:{period_type}"
+
+    def _lock_group(self, company, period_type, wait):
+        """Take the lock of the computations of ``company``'s scorecards of
+        ``period_type`` for this transaction, then lock these scorecards'
+        rows. Without ``wait``, return False when another run holds the
+        lock; with it, wait up to COMPUTE_LOCK_WAIT (then refuse with a
+        clear message).
+
+        Locking the rows raises a serialization failure when another run
+        committed new values (and its time on the scorecards) after this
+        transaction began: its snapshot is stale. The request is then
+        retried by Odoo from the start (a scheduled batch leaves the group
+        due for its next batch), so the two runs never fail to the user and
+        the later one computes from what the earlier one wrote.
+        """
+        cr = self.env.cr
+        key = self._group_lock_key(company.id, period_type)
+        if wait:
+            try:
+                with cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                    cr.execute(
+                        SQL(
+                            "SELECT set_config('lock_timeout', %s, true)",
+                            COMPUTE_LOCK_WAIT,
+                        )
+                    )
+                    cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", key))
+                    cr.execute(SQL("SELECT set_config('lock_timeout', '0', true)"))
+            except psycopg2.errors.LockNotAvailable as error:
+                raise UserError(
+                    _(
+                        "The scorecards of %(company)s are being computed by "
+                        "another run that has not finished after %(wait)s: try "
+                        "again when it is done.",
+                        company=company.name,
+                        wait=COMPUTE_LOCK_WAIT,
+                    )
+                ) from error
+        else:
+            cr.execute(SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", key))
+            if not cr.fetchone()[0]:
+                return False
+        cr.execute(
+            SQL(
+                "SELECT id FROM crm_bsc_scorecard WHERE id = ANY(%s) FOR NO KEY UPDATE",
+                self.ids,
+            )
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Failures stay on the scorecard they belong to
+    # ------------------------------------------------------------------
+    def _compute_values_isolated(self, periods=None):
+        """_compute_values, with each failure kept on its scorecard.
+
+        The scorecards are computed together; when that fails, each one is
+        computed alone, so that one broken scorecard neither stops nor
+        spoils the others. A failure is recorded on the scorecard (its
+        reason in a field and in the chatter) and rolled back; a success
+        clears it. Concurrency errors are not failures of the scorecard:
+        they reach the caller, which tries again. Returns the number of
+        values written.
+        """
+        try:
+            with self.env.cr.savepoint():
+                written = self._compute_values(periods)
+        except psycopg2.Error as error:
+            if error.pgcode in (
+                errorcodes.SERIALIZATION_FAILURE,
+                errorcodes.LOCK_NOT_AVAILABLE,
+                errorcodes.DEADLOCK_DETECTED,
+            ):
+                raise
+            failure = error
+        except Exception as error:  # noqa: BLE001 - recorded on the scorecard below
+            failure = error
+        else:
+            self._record_compute_success()
+            return written
+        if len(self) > 1:
+            return sum(
+                scorecard._compute_values_isolated(periods) for scorecard in self
+            )
+        self._record_compute_failure(failure)
+        return 0
+
+    def _record_compute_success(self):
+        failed = self.filtered("compute_error")
+        if failed:
+            failed.write({"compute_error": False, "compute_failed_at": False})
+            for scorecard in failed:
+                scorecard.message_post(
+                    body=_("The indicators of this scorecard compute again.")
+                )
+
+    def _record_compute_failure(self, error):
+        self.ensure_one()
+        if isinstance(error, UserError | engine_tools.DataError | psycopg2.Error):
+            _logger.warning("Scorecard %s could not be computed: %s", self.id, error)
+        else:
+            _logger.exception(
+                "Scorecard %s could not be computed", self.id, exc_info=error
+            )
+        reason = str(error) or type(error).__name__
+        previous = self.compute_error
+        self.write(
+            {"compute_error": reason, "compute_failed_at": fields.Datetime.now()}
+        )
+        if reason != previous:
+            self.message_post(
+                body=_(
+                    "The scheduled computation of this scorecard failed; the "
+                    "other scorecards were computed. Reason: %(reason)s",
+                    reason=reason,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Buttons and scheduled actions
+    # ------------------------------------------------------------------
     def action_compute_now(self):
-        written = self.sudo()._compute_values()
+        self._require_manager(_("Computing a scorecard"))
+        # sudo: the engine reads the CRM data of the scorecards' companies in
+        # SQL and stores the values in bulk; the caller's group and access to
+        # these scorecards (their companies) were checked above
+        scorecards = self.sudo()
+        written = 0
+        for (company, period_type), group in scorecards.grouped(
+            lambda s: (s.company_id, s.period_type)
+        ).items():
+            group._lock_group(company, period_type, wait=True)
+            written += group._compute_values()
+            group._record_compute_success()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -491,6 +677,7 @@ class CrmBscScorecard(models.Model):
         }
 
     def action_compute_history(self):
+        self._require_manager(_("Recomputing the history of a scorecard"))
         return {
             "type": "ir.actions.act_window",
             "name": _("Recompute History"),
@@ -505,8 +692,10 @@ class CrmBscScorecard(models.Model):
         """Scheduled action: one company and granularity per batch.
 
         Due are the active scorecards not computed since the previous run
-        (all of them on the first run). Another worker busy with a group
-        holds its advisory lock, and this one moves on to the next group.
+        (all of them on the first run), except those whose computation
+        failed since then. Another worker busy with a group holds its
+        advisory lock, and this one moves on to the next group. A scorecard
+        that fails is recorded as failed and the others are computed.
         """
         lastcall = self.env.context.get("lastcall")
         domain = [("state", "=", "active")]
@@ -515,21 +704,32 @@ class CrmBscScorecard(models.Model):
                 "|",
                 ("values_computed_at", "=", False),
                 ("values_computed_at", "<", lastcall),
+                "|",
+                ("compute_failed_at", "=", False),
+                ("compute_failed_at", "<", lastcall),
             ]
         else:
-            domain += [("values_computed_at", "=", False)]
+            domain += [
+                ("values_computed_at", "=", False),
+                ("compute_failed_at", "=", False),
+            ]
+        # sudo: a scheduled action, run by the scheduler's user, over the
+        # scorecards of every company
         due = self.sudo().search(domain)
-        groups = list(due.grouped(lambda s: (s.company_id.id, s.period_type)).items())
-        for index, ((company_id, period_type), scorecards) in enumerate(groups):
-            self.env.cr.execute(
-                SQL(
-                    "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
-                    f"crm_bsc_compute:{company_id}:{period_type}",
+        groups = list(due.grouped(lambda s: (s.company_id, s.period_type)).items())
+        for index, ((company, period_type), scorecards) in enumerate(groups):
+            try:
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    if not scorecards._lock_group(company, period_type, wait=False):
+                        continue
+                    scorecards._compute_values_isolated()
+            except psycopg2.errors.SerializationFailure:
+                # another run committed these scorecards after this batch
+                # began: the next batch, in a new transaction, takes them
+                self.env["ir.cron"]._notify_progress(
+                    done=0, remaining=len(groups) - index
                 )
-            )
-            if not self.env.cr.fetchone()[0]:
-                continue
-            scorecards._compute_values()
+                return
             self.env["ir.cron"]._notify_progress(
                 done=len(scorecards), remaining=len(groups) - index - 1
             )
@@ -546,10 +746,14 @@ class CrmBscScorecard(models.Model):
         recomputed for the open periods that overlap the range, and the
         ratios and formulas that read them for the same periods. Aggregate
         indicators (any model) wait for the full run. Works on these
-        scorecards, or on all active ones. Returns the number of values
-        written.
+        scorecards, or on all active ones. A group of scorecards that
+        another run is computing keeps its changes for the next run; one
+        that fails is recorded as failed (the hourly run recomputes it).
+        Returns the number of values written.
         """
         scorecards = self or self.search([("state", "=", "active")])
+        # sudo: called by the scheduled action and by the addon's own code
+        # only (private); it reads and writes every company's values
         scorecards = scorecards.sudo()
         self.env["crm.bsc.dirty"].sudo()._record_sale_orders(scorecards)
         self.env.cr.execute(SQL("SELECT max(id) FROM crm_bsc_dirty"))
@@ -570,65 +774,91 @@ class CrmBscScorecard(models.Model):
         # customers, and read instead of every transaction
         engine = self.env["crm.bsc.engine"].with_context(crm_bsc_customer_counts="kept")
         counts_kept = engine._catch_up_customer_counts()
-        Period = self.env["crm.bsc.period"]
         written = 0
+        busy = set()
         for (company, period_type), group in scorecards.grouped(
             lambda s: (s.company_id, s.period_type)
         ).items():
-            periods = self._open_periods(period_type)
-            closure = engine._closure(group.line_ids.indicator_id)
-            source = company.bsc_transaction_source or "opportunities"
-            segment_ids = sorted(
-                {s.segment_id.id or None for s in group} | {None}, key=lambda s: s or 0
-            )
-            pending = (
-                self._pending_customer_periods(
-                    company, periods, segment_ids, group, closure
-                )
-                if counts_kept
-                else None
-            )
-            affected = {}
-            for indicator in closure:
-                if indicator.computation == "builtin":
-                    family = engine_tools.family_of(indicator.builtin_code, source)
-                    if family == "customers" and pending is not None:
-                        # exactly the periods whose counts changed
-                        affected[indicator] = periods.filtered(
-                            lambda p, pending=pending: p.id in pending
-                        )
+            try:
+                with self.env.cr.savepoint():
+                    if not group._lock_group(company, period_type, wait=False):
+                        busy.add(company.id)
                         continue
-                    spans = ranges.get((company.id, family), [])
+                    written += group._compute_group_incremental(
+                        company, period_type, ranges, counts_kept
+                    )
+            except psycopg2.errors.SerializationFailure:
+                busy.add(company.id)
+            except Exception as error:  # noqa: BLE001 - recorded on the scorecards
+                for scorecard in group:
+                    scorecard._record_compute_failure(error)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM crm_bsc_dirty WHERE id <= %s AND company_id != ALL(%s)",
+                max_id,
+                sorted(busy),
+            )
+        )
+        return written
+
+    def _compute_group_incremental(self, company, period_type, ranges, counts_kept):
+        """The incremental recompute of one group of scorecards (one company
+        and granularity) for the pending ``ranges`` {(company id, family):
+        [(start, end)]}."""
+        engine = self.env["crm.bsc.engine"].with_context(crm_bsc_customer_counts="kept")
+        Period = self.env["crm.bsc.period"]
+        written = 0
+        group = self
+        periods = self._open_periods(period_type, company)
+        closure = engine._closure(group.line_ids.indicator_id)
+        source = company.bsc_transaction_source or "opportunities"
+        segment_ids = sorted(
+            {s.segment_id.id or None for s in group} | {None}, key=lambda s: s or 0
+        )
+        pending = (
+            self._pending_customer_periods(
+                company, periods, segment_ids, group, closure
+            )
+            if counts_kept
+            else None
+        )
+        affected = {}
+        for indicator in closure:
+            if indicator.computation == "builtin":
+                family = engine_tools.family_of(indicator.builtin_code, source)
+                if family == "customers" and pending is not None:
+                    # exactly the periods whose counts changed
                     affected[indicator] = periods.filtered(
-                        lambda p, spans=spans: any(
-                            p.date_from <= end and p.date_to >= start
-                            for start, end in spans
-                        )
+                        lambda p, pending=pending: p.id in pending
                     )
-                elif indicator.computation in ("ratio", "formula"):
-                    affected[indicator] = Period.union(
-                        *(
-                            affected.get(dep, Period)
-                            for dep in indicator._dependencies()
-                        )
+                    continue
+                spans = ranges.get((company.id, family), [])
+                affected[indicator] = periods.filtered(
+                    lambda p, spans=spans: any(
+                        p.date_from <= end and p.date_to >= start
+                        for start, end in spans
                     )
-            by_periods = defaultdict(lambda: self.env["crm.bsc.indicator"])
-            for indicator, touched in affected.items():
-                if touched:
-                    by_periods[tuple(sorted(touched.ids))] |= indicator
-            for period_ids, indicators in by_periods.items():
-                touched = Period.browse(period_ids)
-                # the channels and breakdowns of all the group's indicators:
-                # what a ratio reads is kept with the ratio's channels too
-                scope = engine.with_company(company)._scope(
-                    company,
-                    [(p.id, p.date_from, p.date_to) for p in touched],
-                    segment_ids,
-                    group.line_ids.indicator_id,
                 )
-                results = engine.with_company(company)._compute(scope, indicators)
-                written += engine._store(scope, period_type, results, list(indicators))
-        self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty WHERE id <= %s", max_id))
+            elif indicator.computation in ("ratio", "formula"):
+                affected[indicator] = Period.union(
+                    *(affected.get(dep, Period) for dep in indicator._dependencies())
+                )
+        by_periods = defaultdict(lambda: self.env["crm.bsc.indicator"])
+        for indicator, touched in affected.items():
+            if touched:
+                by_periods[tuple(sorted(touched.ids))] |= indicator
+        for period_ids, indicators in by_periods.items():
+            touched = Period.browse(period_ids)
+            # the channels and breakdowns of all the group's indicators:
+            # what a ratio reads is kept with the ratio's channels too
+            scope = engine.with_company(company)._scope(
+                company,
+                [(p.id, p.date_from, p.date_to) for p in touched],
+                segment_ids,
+                group.line_ids.indicator_id,
+            )
+            results = engine.with_company(company)._compute(scope, indicators)
+            written += engine._store(scope, period_type, results, list(indicators))
         return written
 
     def _pending_customer_periods(self, company, periods, segment_ids, group, closure):

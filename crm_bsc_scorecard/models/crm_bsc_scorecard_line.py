@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import scoring
+from . import bsc_guards
 from .crm_bsc_indicator_value import STATUSES
 
 
@@ -90,6 +91,7 @@ class CrmBscScorecardLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        bsc_guards.check_numbers(self, vals_list)
         Indicator = self.env["crm.bsc.indicator"]
         for vals in vals_list:
             if "warning_threshold" in vals and "critical_threshold" in vals:
@@ -102,6 +104,24 @@ class CrmBscScorecardLine(models.Model):
             vals.setdefault("warning_threshold", warning)
             vals.setdefault("critical_threshold", critical)
         return super().create(vals_list)
+
+    def write(self, vals):
+        bsc_guards.check_numbers(self, [vals], self)
+        return super().write(vals)
+
+    @api.constrains("indicator_id", "scorecard_id")
+    def _check_indicator_company(self):
+        for line in self:
+            company = line.indicator_id.company_id
+            if company and company != line.scorecard_id.company_id:
+                raise ValidationError(
+                    _(
+                        "Scorecard %(scorecard)s: the indicator %(indicator)s "
+                        "belongs to another company.",
+                        scorecard=line.scorecard_id.display_name,
+                        indicator=line.indicator_id.display_name,
+                    )
+                )
 
     @api.onchange("target", "target_max", "indicator_id")
     def _onchange_target_defaults(self):
@@ -220,6 +240,8 @@ class CrmBscScorecardLine(models.Model):
         keys = set(keys)
         if not keys:
             return {}
+        # sudo: the target of a value is its company's, whoever stores it
+        # (the keys name the values' own companies)
         lines = self.sudo().search(
             [
                 ("indicator_id", "in", list({key[3] for key in keys})),

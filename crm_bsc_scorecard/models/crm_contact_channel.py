@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from . import bsc_guards
+
 CHANNEL_KINDS = [
     ("phone", "Phone"),
     ("email", "E-mail"),
@@ -107,6 +109,8 @@ class CrmContactChannel(models.Model):
         if company is not None:
             domain = [("company_id", "in", [company.id, False])]
         by_source, by_medium = {}, {}
+        # sudo: the UTM links of the channels of the given company (and the
+        # shared ones), to place leads; nothing is returned to the user
         for channel in self.sudo().search(domain):
             for source in channel.source_ids:
                 by_source.setdefault(source.id, channel.id)
@@ -118,8 +122,16 @@ class CrmContactChannel(models.Model):
         """Button: map the leads of these channels' mediums and sources again.
 
         Useful after changing the links: leads whose medium or source now
-        points at one of these channels take it.
+        points at one of these channels take it. Reserved to those who
+        manage channels, on the leads they may change.
         """
+        bsc_guards.require_access(
+            self,
+            "write",
+            bsc_guards.GROUP_MANAGER,
+            bsc_guards.GROUP_SALES_ADMIN,
+            action=_("Applying contact channels to leads"),
+        )
         leads = (
             self.env["crm.lead"]
             .with_context(active_test=False)
@@ -167,6 +179,7 @@ class CrmContactChannel(models.Model):
 
     def action_view_leads(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm.crm_lead_opportunities"
         )

@@ -3,7 +3,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools.safe_eval import safe_eval
+
+from ..tools import domain_guard
+from . import bsc_guards
 
 
 class CrmCustomerSegment(models.Model):
@@ -64,6 +66,8 @@ class CrmCustomerSegment(models.Model):
             ]
             if segment.company_id:
                 domain.append(("company_id", "in", [segment.company_id.id, False]))
+            # sudo: a shared segment's code is unique across every company;
+            # the other segment is named only when the user can read it
             other = self.with_context(active_test=False).sudo().search(domain, limit=1)
             if other:
                 raise ValidationError(
@@ -72,7 +76,9 @@ class CrmCustomerSegment(models.Model):
                         "the segment %(other)s.",
                         segment=segment.display_name,
                         code=segment.code,
-                        other=other.display_name,
+                        other=bsc_guards.readable_name(
+                            self, other, _("of another company")
+                        ),
                     )
                 )
 
@@ -116,14 +122,25 @@ class CrmCustomerSegment(models.Model):
         self.ensure_one()
         if not self.rule_domain:
             return []
-        return safe_eval(self.rule_domain, {"uid": self.env.uid})
+        return bsc_guards.eval_domain(self, self.rule_domain)
 
     @api.constrains("rule_domain")
     def _check_rule_domain(self):
         for segment in self.filtered("rule_domain"):
             try:
                 domain = segment._rule()
-                self.env["res.partner"].search_count(domain, limit=1)
+                with self.env.cr.savepoint():
+                    self.env["res.partner"].search_count(domain, limit=1)
+            except domain_guard.DomainError as error:
+                raise ValidationError(
+                    _(
+                        "The assignment rule of segment %(segment)s is not a "
+                        "valid domain on customers: %(value)s (%(error)s)",
+                        segment=segment.display_name,
+                        value=segment.rule_domain,
+                        error=error.reason,
+                    )
+                ) from error
             except Exception as error:
                 raise ValidationError(
                     _(
@@ -203,7 +220,16 @@ class CrmCustomerSegment(models.Model):
         return changed, errors
 
     def action_assign_partners(self):
-        """Button: apply the assignment rules of all segments now."""
+        """Button: apply the assignment rules of the segments the user may
+        manage (those of the companies selected, and the shared ones), with
+        the user's own rights on customers."""
+        bsc_guards.require_access(
+            self,
+            "write",
+            bsc_guards.GROUP_MANAGER,
+            bsc_guards.GROUP_SALES_ADMIN,
+            action=_("Assigning customers to segments"),
+        )
         changed, errors = self._assign_partners()
         if errors:
             message = _(
@@ -228,6 +254,7 @@ class CrmCustomerSegment(models.Model):
     @api.model
     def _cron_assign_partners(self):
         """Scheduled action: apply the rules of every company's segments."""
+        # sudo: a scheduled action, over every company's segments and customers
         self.sudo()._assign_partners()
 
     @api.ondelete(at_uninstall=False)
@@ -236,6 +263,7 @@ class CrmCustomerSegment(models.Model):
 
     def action_view_partners(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "base.action_partner_form"
         )
@@ -245,6 +273,7 @@ class CrmCustomerSegment(models.Model):
 
     def action_view_leads(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
         action["domain"] = [("customer_segment_id", "=", self.id)]
         action["context"] = {"default_customer_segment_id": self.id}

@@ -68,6 +68,8 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
+        # sudo: the user changed these leads with their own rights; the hook
+        # only records what the change moves, in the addon's technical log
         Dirty = self.env["crm.bsc.dirty"].sudo()
         after = Dirty._lead_snapshot(leads)
         Dirty._record_transactions({}, after)
@@ -79,6 +81,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         if not set(vals) & set(LEAD_FIELDS):
             return super().write(vals)
+        # sudo: as in create, the change itself passed the user's rights
         Dirty = self.env["crm.bsc.dirty"].sudo()
         before = Dirty._lead_snapshot(self)
         result = super().write(vals)
@@ -88,6 +91,7 @@ class CrmLead(models.Model):
         return result
 
     def unlink(self):
+        # sudo: as in create, the deletion itself checks the user's rights
         Dirty = self.env["crm.bsc.dirty"].sudo()
         before = Dirty._lead_snapshot(self)
         snapshots = list(before.values())

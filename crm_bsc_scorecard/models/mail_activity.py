@@ -12,6 +12,7 @@ class MailActivity(models.Model):
         if not activities:
             return
         today = fields.Date.context_today(self)
+        # sudo: the companies of the leads whose activities the user changed
         leads = self.env["crm.lead"].sudo().browse(activities.mapped("res_id")).exists()
         company = {lead.id: lead.company_id.id for lead in leads}
         self.env["crm.bsc.dirty"].sudo()._record(

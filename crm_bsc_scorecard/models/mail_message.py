@@ -39,6 +39,7 @@ class MailMessage(models.Model):
         """The leads these messages may answer (their first response)."""
         return {
             message.res_id
+            # sudo: only the model, record and type of the user's own change
             for message in self.sudo()
             if message.model == "crm.lead"
             and message.res_id
@@ -55,6 +56,8 @@ class MailMessage(models.Model):
         lead_ids = list(set(lead_ids))
         if not lead_ids:
             return
+        # sudo: the dates and companies of the leads a message answered,
+        # for the technical change log only
         leads = (
             self.env["crm.lead"]
             .sudo()

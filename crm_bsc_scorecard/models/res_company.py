@@ -48,6 +48,8 @@ class ResCompany(models.Model):
         """The activity window or the source of transactions changed: these
         families of built-in indicators move in every open period, and the
         customer counts kept follow the old settings."""
+        # sudo: the company settings were changed with the user's rights;
+        # the technical counts and change log follow them
         self.env["crm.bsc.customer.count"].sudo()._invalidate(self.ids)
         self.env.cr.execute(
             SQL("SELECT min(date_from) FROM crm_bsc_period WHERE state = 'open'")

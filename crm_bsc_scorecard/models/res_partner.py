@@ -37,6 +37,9 @@ class ResPartner(models.Model):
         segments = commercial = None
         if "customer_segment_id" in vals:
             # the segment a customer (a commercial entity) had
+            # sudo (here and below): the segments and commercial entities of
+            # the partners the user is changing with their own rights, read
+            # for the technical change log and customer counts only
             segments = {
                 partner.id: partner.customer_segment_id.id
                 for partner in self.sudo()
@@ -74,6 +77,8 @@ class ResPartner(models.Model):
         return super().unlink()
 
     def _bsc_has_leads(self):
+        # sudo: whether any lead of any company names these partners (a yes
+        # or no that drops the technical counts)
         return bool(
             self.env["crm.lead"]
             .sudo()
@@ -92,6 +97,7 @@ class ResPartner(models.Model):
                 company_ids = partner.company_id.ids
             else:
                 if all_companies is None:
+                    # sudo: a shared partner counts in every company
                     all_companies = self.env["res.company"].sudo().search([]).ids
                 company_ids = all_companies
             start = partner.create_date.date() if partner.create_date else today

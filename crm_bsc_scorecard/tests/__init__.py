@@ -17,3 +17,11 @@ from . import test_engine_cron
 from . import test_engine_incremental
 from . import test_engine_orm_equivalence
 from . import test_translations
+from . import test_rpc_rights
+from . import test_trust
+from . import test_engine_faults
+from . import test_bad_input
+from . import test_manager_view
+from . import test_export
+from . import test_digest
+from . import test_manager_tours

@@ -104,6 +104,9 @@ class BscCommon(TransactionCase):
 
     @classmethod
     def _objective(cls, name, perspective=None, **vals):
+        """An objective; shared between companies unless ``company_id`` is
+        given, like the indicators the factory below makes."""
+        vals.setdefault("company_id", False)
         perspective = perspective or cls.perspective_financial
         if perspective.kind == "internal":
             vals.setdefault("crm_function", "sales")
@@ -121,7 +124,8 @@ class BscCommon(TransactionCase):
     @classmethod
     def _period(cls, month=1, year=None, period_type="month", **vals):
         """The calendar period of ``period_type`` containing the first day of
-        ``month`` of ``year`` (YEAR by default)."""
+        ``month`` of ``year`` (YEAR by default), of the current company
+        unless ``company_id`` is given."""
         day = datetime.date(year or cls.YEAR, month, 1)
         start, end = period_tools.period_bounds(period_type, day)
         return cls.env["crm.bsc.period"].create(

@@ -307,16 +307,15 @@ class EngineCommon(BscCommon):
         # C2 moves to Retail: its closed leads keep Wholesale
         cls.c2.write({"customer_segment_id": cls.retail.id})
 
-        # periods
+        # periods: each company has its own (those of A are named)
         Period = env["crm.bsc.period"]
-        cls.months = Period._generate(
-            "month", datetime.date(2005, 1, 1), datetime.date(2005, 6, 30)
-        )
+        start, end = datetime.date(2005, 1, 1), datetime.date(2005, 6, 30)
+        cls.months = Period._generate("month", start, end, cls.company_a)
         cls.jan, cls.feb, cls.mar, cls.apr, cls.may, cls.jun = cls.months
-        cls.quarters = Period._generate(
-            "quarter", datetime.date(2005, 1, 1), datetime.date(2005, 6, 30)
-        )
+        cls.quarters = Period._generate("quarter", start, end, cls.company_a)
         cls.q1, cls.q2 = cls.quarters
+        cls.months_b = Period._generate("month", start, end, cls.company_b)
+        cls.quarters_b = Period._generate("quarter", start, end, cls.company_b)
 
         # the built-in indicators, watching both channels, per salesperson
         perspectives = {

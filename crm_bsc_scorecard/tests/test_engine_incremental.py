@@ -24,8 +24,13 @@ class TestEngineIncremental(EngineCommon):
         # the recent months, where the changes made now land
         today = fields.Date.context_today(cls.env["crm.bsc.period"])
         Period = cls.env["crm.bsc.period"]
-        Period._generate("month", today - datetime.timedelta(days=62), today)
-        Period._generate("quarter", today - datetime.timedelta(days=62), today)
+        for company in (cls.company_a, cls.company_b):
+            Period._generate(
+                "month", today - datetime.timedelta(days=62), today, company
+            )
+            Period._generate(
+                "quarter", today - datetime.timedelta(days=62), today, company
+            )
         # a ratio watching the phone reads two built-ins that watch no
         # channel: they are computed (and kept) by phone for it
         (cls.ind["won_deals"] | cls.ind["new_leads"]).channel_ids = [(5, 0, 0)]

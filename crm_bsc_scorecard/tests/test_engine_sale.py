@@ -281,7 +281,7 @@ class TestEngineSaleOrders(EngineCommon):
         then fully: both store the same values, and the change moved some."""
         today = fields.Date.context_today(self.env["crm.bsc.period"])
         self.env["crm.bsc.period"]._generate(
-            "month", today - datetime.timedelta(days=62), today
+            "month", today - datetime.timedelta(days=62), today, self.company_a
         )
         scorecards = self.sc_a | self.sc_a_retail | self.sc_a_wholesale
         scorecards._compute_values()
@@ -308,7 +308,9 @@ class TestEngineSaleOrders(EngineCommon):
         finds them (no hook on sale orders) and stores what a full recompute
         stores."""
         today = fields.Date.context_today(self.env["crm.bsc.period"])
-        this_month = self.env["crm.bsc.period"]._find("month", today)
+        this_month = self.env["crm.bsc.period"]._generate(
+            "month", today, today, self.company_a
+        )
 
         def change():
             order = (

@@ -412,7 +412,10 @@ class TestEngineStorage(EngineCommon):
 
     def test_only_open_periods_that_have_started(self):
         future = self.env["crm.bsc.period"]._generate(
-            "month", datetime.date(2091, 5, 1), datetime.date(2091, 5, 31)
+            "month",
+            datetime.date(2091, 5, 1),
+            datetime.date(2091, 5, 31),
+            self.company_a,
         )
         self.sc_a._compute_values()
         values = self.env["crm.bsc.indicator.value"].search_count(

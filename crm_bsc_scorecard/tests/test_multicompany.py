@@ -25,7 +25,9 @@ class TestMultiCompany(BscCommon):
         cls.indicator_1 = cls._indicator("t_one", company_id=c1)
         cls.indicator_2 = cls._indicator("t_two", company_id=c2)
         cls.indicator_shared = cls._indicator("t_shared")
+        # each company has its own periods
         cls.period = cls._period(1)
+        cls.period_2 = cls._period(1, company_id=c2)
         cls.scorecard_1 = cls._scorecard(
             "Scorecard one",
             company_id=c1,
@@ -37,11 +39,13 @@ class TestMultiCompany(BscCommon):
             "Scorecard two",
             company_id=c2,
             state="active",
-            period_id=cls.period.id,
+            period_id=cls.period_2.id,
             lines=[(cls.indicator_shared, {"target": 10})],
         )
         cls.value_1 = cls._value(cls.indicator_shared, cls.period, 50.0, company_id=c1)
-        cls.value_2 = cls._value(cls.indicator_shared, cls.period, 50.0, company_id=c2)
+        cls.value_2 = cls._value(
+            cls.indicator_shared, cls.period_2, 50.0, company_id=c2
+        )
 
     def _visible(self, user, model, records):
         return self.env[model].with_user(user).search([("id", "in", records.ids)])
@@ -69,6 +73,7 @@ class TestMultiCompany(BscCommon):
             ),
             ("crm.bsc.scorecard", self.scorecard_1, self.scorecard_2, None),
             ("crm.bsc.indicator.value", self.value_1, self.value_2, None),
+            ("crm.bsc.period", self.period, self.period_2, None),
         ):
             records = mine | theirs | (shared or mine)
             with self.subTest(model=model):
@@ -124,7 +129,7 @@ class TestMultiCompany(BscCommon):
             .create(
                 {
                     "indicator_id": self.indicator_2.id,
-                    "period_id": self.period.id,
+                    "period_id": self.period_2.id,
                     "value": 1.0,
                 }
             )

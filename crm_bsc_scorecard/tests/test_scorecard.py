@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
+from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -196,15 +197,21 @@ class TestScorecardFigures(BscCommon):
         self.assertEqual(self.lines[self.revenue].current_value, 80.0)
 
     def test_values_of_another_company_are_not_shown(self):
-        self.scorecard.company_id = self.company_2
+        # each company has its own periods: February of the second company
+        february_2 = self._period(2, company_id=self.company_2.id)
+        self.scorecard.write(
+            {"company_id": self.company_2.id, "period_id": february_2.id}
+        )
         self.assertFalse(self.lines[self.revenue].has_value)
         self.assertEqual(self.scorecard.score_status, "no_data")
 
-    def test_current_period_is_shown_by_default(self):
+    def test_last_complete_period_is_shown_by_default(self):
         today = fields.Date.context_today(self.scorecard)
         current = self.env["crm.bsc.period"]._generate("month", today, today)
+        last_day = current.date_from - relativedelta(days=1)
+        last = self.env["crm.bsc.period"]._generate("month", last_day, last_day)
         self.scorecard.period_id = False
-        self.assertEqual(self.scorecard.shown_period_id, current)
+        self.assertEqual(self.scorecard.shown_period_id, last)
         self.assertFalse(self.lines[self.revenue].has_value)
 
     def test_unwatched_channels(self):
@@ -446,7 +453,7 @@ class TestScorecardTemplate(BscCommon):
         self.assertEqual(generated.template_id, self.template)
         self.assertEqual(set(generated.mapped("state")), {"active"})
         self.assertEqual(set(generated.mapped("period_type")), {"quarter"})
-        self.assertIn("Template: Key accounts", generated.mapped("name"))
+        self.assertIn("Key accounts", generated.mapped("name"))
         for scorecard in generated:
             self.assertEqual(
                 self._lines(scorecard),

@@ -35,6 +35,12 @@ ERROR = "error"
 EMPTY_ZERO = "zero"
 
 
+class DataError(Exception):
+    """The data an indicator reads cannot be read as configured (a domain
+    that no longer evaluates, a field that is gone): that indicator has no
+    value, with this reason, and the others compute."""
+
+
 class NoSourceError(Exception):
     """The data an indicator reads is not available (a module is missing)."""
 
@@ -299,14 +305,15 @@ def ratio_results(numerator, denominator, scale=1.0):
     return results
 
 
-def formula_results(parsed, dependencies):
+def formula_results(parsed, dependencies, keys=()):
     """Results of a formula indicator.
 
     ``parsed`` is a formula parsed by tools.formula; ``dependencies`` maps
     each code the formula reads to that indicator's results. Every key that
-    any dependency has gets a result.
+    any dependency has, and every key of ``keys``, gets a result (a formula
+    that reads no code is the same number for every key).
     """
-    keys = set()
+    keys = set(keys)
     for results in dependencies.values():
         keys.update(results)
     out = {}

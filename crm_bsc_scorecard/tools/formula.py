@@ -203,6 +203,41 @@ def parse(expression):
     return Formula(expression, tree, checker.names)
 
 
+def check_constants(formula):
+    """Refuse (:class:`FormulaError`) a parsed formula with a part that reads
+    no code and has no finite value (``9 ** 9 ** 9``, ``1 / 0``): such a part
+    is the same for every period, so it is evaluated once, when the formula
+    is saved, instead of being stored as "no data" every time."""
+    stack = [formula._body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            continue
+        reads = any(isinstance(child, ast.Name) for child in ast.walk(node))
+        if reads or isinstance(node, ast.Compare | ast.BoolOp):
+            stack.extend(
+                child
+                for child in ast.iter_child_nodes(node)
+                if not isinstance(child, ast.expr_context | ast.operator | ast.cmpop)
+                and not (isinstance(node, ast.Call) and child is node.func)
+            )
+            continue
+        try:
+            value = _value(node, {})
+        except NoData as error:
+            raise FormulaError(
+                formula.expression,
+                f"the part {ast.unparse(node)} has no value ({error.reason})",
+                getattr(node, "col_offset", None),
+            ) from None
+        if not math.isfinite(value):
+            raise FormulaError(
+                formula.expression,
+                f"the part {ast.unparse(node)} has no finite value",
+                getattr(node, "col_offset", None),
+            )
+
+
 def names_of(expression):
     """The codes that ``expression`` reads (raises :class:`FormulaError`)."""
     return parse(expression).names
@@ -357,7 +392,10 @@ def _value(node, values):
 
 
 def _constant(node, values):
-    return float(node.value)
+    try:
+        return float(node.value)
+    except OverflowError:  # an integer literal beyond the floats
+        raise NoData(REASON_OVERFLOW, "a number too large") from None
 
 
 def _name(node, values):

@@ -71,3 +71,53 @@ def dependency_order(dependencies):
                     done.add(node)
                     order.append(node)
     return order
+
+
+def split_cycles(dependencies):
+    """Split nodes into those that can be ordered and those that cannot.
+
+    Returns ``(order, broken)``: ``order`` as :func:`dependency_order` gives
+    it for the nodes that neither lie on a cycle nor depend, directly or
+    not, on one; ``broken`` maps every other node to one cycle it lies on or
+    depends on (a list [a, b, ..., a]). One cycle thus never keeps the rest
+    of the graph from being ordered.
+    """
+    nodes = list(dependencies)
+    for needed in list(dependencies.values()):
+        for node in needed:
+            if node not in dependencies:
+                nodes.append(node)
+    graph = {node: list(dependencies.get(node, ())) for node in dict.fromkeys(nodes)}
+    broken = {}
+    while True:
+        remaining = {node: deps for node, deps in graph.items() if node not in broken}
+        cycle = find_cycle(
+            {
+                node: [d for d in deps if d not in broken]
+                for node, deps in remaining.items()
+            }
+        )
+        if not cycle:
+            break
+        for node in cycle[:-1]:
+            broken.setdefault(node, cycle)
+    # whatever depends on a broken node is broken by the same cycle
+    changed = True
+    while changed:
+        changed = False
+        for node, deps in graph.items():
+            if node in broken:
+                continue
+            for dep in deps:
+                if dep in broken:
+                    broken[node] = broken[dep]
+                    changed = True
+                    break
+    order = dependency_order(
+        {
+            node: [d for d in deps if d not in broken]
+            for node, deps in graph.items()
+            if node not in broken
+        }
+    )
+    return order, broken

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import bsc_guards
 from ..models.crm_bsc_period import PERIOD_TYPES
 
 
@@ -14,6 +15,12 @@ class CrmBscPeriodGenerate(models.TransientModel):
 
     period_type = fields.Selection(
         PERIOD_TYPES, string="Granularity", required=True, default="month"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     date_from = fields.Date(
         string="From",
@@ -33,6 +40,10 @@ class CrmBscPeriodGenerate(models.TransientModel):
 
     def action_generate(self):
         self.ensure_one()
+        bsc_guards.require_group(
+            self, bsc_guards.GROUP_MANAGER, action=_("Generating periods")
+        )
+        bsc_guards.check_companies(self, self.company_id)
         if self.date_to < self.date_from:
             raise UserError(
                 _(
@@ -42,7 +53,7 @@ class CrmBscPeriodGenerate(models.TransientModel):
                 )
             )
         periods = self.env["crm.bsc.period"]._generate(
-            self.period_type, self.date_from, self.date_to
+            self.period_type, self.date_from, self.date_to, self.company_id
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bsc_scorecard.crm_bsc_period_action"

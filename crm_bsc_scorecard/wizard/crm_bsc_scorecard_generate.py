@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import bsc_guards
+
 
 class CrmBscScorecardGenerate(models.TransientModel):
     _name = "crm.bsc.scorecard.generate"
@@ -39,6 +41,12 @@ class CrmBscScorecardGenerate(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         template = self.template_id
+        bsc_guards.require_access(
+            template,
+            "write",
+            bsc_guards.GROUP_MANAGER,
+            action=_("Creating segment scorecards"),
+        )
         if not self.segment_ids:
             raise UserError(_("Choose at least one segment."))
         Scorecard = self.env["crm.bsc.scorecard"].with_context(active_test=False)
@@ -54,11 +62,9 @@ class CrmBscScorecardGenerate(models.TransientModel):
             else:
                 scorecard = template.copy(
                     {
-                        "name": _(
-                            "%(template)s: %(segment)s",
-                            template=template.name,
-                            segment=segment.name,
-                        ),
+                        # named after its segment: the template is the
+                        # scorecard of all customers
+                        "name": segment.name,
                         "segment_id": segment.id,
                         "template_id": template.id,
                         "state": template.state

@@ -660,3 +660,34 @@ def test_dangerous_snippet_in_a_formula_is_refused_or_harmless(
 )
 def test_random_text_is_refused_or_harmless(text, value):
     _parse_or_refuse(text, value)
+
+
+# --- constant parts are evaluated when a formula is saved ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("9**9**9", "9 \\*\\* 9 \\*\\* 9 has no value \\(overflow\\)"),
+        ("a + 9 ** 9 ** 9", "overflow"),
+        ("a if a > 0 else 1 / 0", "1 / 0 has no value \\(division_by_zero\\)"),
+        ("min(a, 10 ** 400)", "overflow"),
+        ("a * " + "9" * 400, "too large"),
+        ("a + 1e308 * 10", "no finite value"),
+        ("(-8) ** 0.5 + a", "math_domain"),
+        ("a if 0 ** -1 > a else 1", "math_domain"),
+    ],
+)
+def test_constant_parts_without_value_are_refused(text, reason):
+    start = time.perf_counter()
+    with pytest.raises(formula.FormulaError, match=reason):
+        formula.check_constants(formula.parse(text))
+    assert time.perf_counter() - start < 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["42", "a + 2 ** 10", "round(a / 3, 2)", "a if a > 0 else -1", "max(a, b, 0)"],
+)
+def test_constant_parts_with_a_value_are_accepted(text):
+    formula.check_constants(formula.parse(text))

@@ -186,3 +186,44 @@ def test_dependency_order_puts_dependencies_first(dependencies):
     for node, deps in dependencies.items():
         for dep in deps:
             assert position[dep] < position[node]
+
+
+# --- split_cycles: one cycle never keeps the rest from being ordered -------
+
+
+def test_split_cycles_orders_what_it_can():
+    order, broken = graph.split_cycles(
+        {"f": ["a", "b"], "a": ["b"], "b": ["a"], "c": ["d"], "d": [], "e": ["f"]}
+    )
+    assert order == ["d", "c"]
+    assert set(broken) == {"a", "b", "f", "e"}
+    assert broken["a"][0] == broken["a"][-1]
+    assert set(broken["e"][:-1]) == {"a", "b"}
+
+
+def test_split_cycles_without_cycle_is_dependency_order():
+    deps = {"a": ["b", "c"], "b": ["c"], "c": []}
+    assert graph.split_cycles(deps) == (graph.dependency_order(deps), {})
+
+
+def test_split_cycles_self_loop_and_two_cycles():
+    order, broken = graph.split_cycles({"a": ["a"], "b": ["c"], "c": ["b"], "d": []})
+    assert order == ["d"]
+    assert broken["a"] == ["a", "a"]
+    assert set(broken["b"][:-1]) == set(broken["c"][:-1]) == {"b", "c"}
+
+
+@given(
+    st.dictionaries(
+        st.integers(0, 12), st.lists(st.integers(0, 12), max_size=4), max_size=13
+    )
+)
+def test_split_cycles_property(deps):
+    order, broken = graph.split_cycles(deps)
+    nodes = set(deps) | {d for ds in deps.values() for d in ds}
+    assert set(order) | set(broken) == nodes
+    assert not set(order) & set(broken)
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for dep in deps.get(node, ()):
+            assert dep in position and position[dep] < position[node]

@@ -28,7 +28,8 @@ class CrmCsfContributionWeight(models.Model):
         "crm.bsc.period",
         required=True,
         ondelete="cascade",
-        domain="[('period_type', '=', 'month')]",
+        check_company=True,
+        domain="[('period_type', '=', 'month'), ('company_id', '=', company_id)]",
         tracking=True,
         help="The weights hold from this month on, until the month of the "
         "next weights.",

@@ -52,11 +52,19 @@ class CsfCommon(BscCommon):
         return cls._indicator(code, **vals)
 
     @classmethod
-    def _find_or_make_period(cls, day, period_type="month"):
+    def _find_or_make_period(cls, day, period_type="month", company=None):
+        """The period of ``company`` (the main one by default) containing
+        ``day``, created when missing: each company has its own periods."""
+        company = company or cls.company
         Period = cls.env["crm.bsc.period"]
         start, end = period_tools.period_bounds(period_type, day)
         period = Period.search(
-            [("period_type", "=", period_type), ("date_from", "=", start)], limit=1
+            [
+                ("period_type", "=", period_type),
+                ("date_from", "=", start),
+                ("company_id", "=", company.id),
+            ],
+            limit=1,
         )
         return period or Period.create(
             {
@@ -64,26 +72,27 @@ class CsfCommon(BscCommon):
                 "period_type": period_type,
                 "date_from": start,
                 "date_to": end,
+                "company_id": company.id,
             }
         )
 
     @classmethod
-    def _months(cls, year, first, last):
+    def _months(cls, year, first, last, company=None):
         return cls.env["crm.bsc.period"].concat(
             *(
-                cls._find_or_make_period(datetime.date(year, month, 1))
+                cls._find_or_make_period(datetime.date(year, month, 1), company=company)
                 for month in range(first, last + 1)
             )
         )
 
     @classmethod
-    def _last_ended_months(cls, count):
+    def _last_ended_months(cls, count, company=None):
         """The last ``count`` months that have ended, oldest first."""
         today = fields.Date.today()
         day = today.replace(day=1) - datetime.timedelta(days=1)
         periods = []
         for _index in range(count):
-            periods.append(cls._find_or_make_period(day))
+            periods.append(cls._find_or_make_period(day, company=company))
             day = day.replace(day=1) - datetime.timedelta(days=1)
         return cls.env["crm.bsc.period"].concat(*reversed(periods))
 

@@ -38,7 +38,7 @@ class TestContribution(CsfCommon):
                 "member_ids": [(6, 0, cls.cat.ids)],
             }
         )
-        cls.period = cls._months(cls.YEAR, 3, 3)
+        cls.period = cls._months(cls.YEAR, 3, 3, company=cls.co)
         cls.indicators = {
             code: cls.env["crm.bsc.indicator"].create(
                 {
@@ -169,12 +169,14 @@ class TestContribution(CsfCommon):
         self.assertAlmostEqual(two.coverage, 2 / 5)
 
     def test_later_months_keep_the_weights_until_new_ones(self):
-        april = self._months(self.YEAR, 4, 4)
+        april = self._months(self.YEAR, 4, 4, company=self.co)
         Weight = self.env["crm.csf.contribution.weight"]
         record, weights = Weight._for_period(self.co, april)
         self.assertEqual(record, self.weights)
         self.assertEqual(weights["won_revenue"], 2.0)
-        record, weights = Weight._for_period(self.co, self._months(self.YEAR, 1, 1))
+        record, weights = Weight._for_period(
+            self.co, self._months(self.YEAR, 1, 1, company=self.co)
+        )
         self.assertFalse(record)
         self.assertEqual(set(weights.values()), {1.0})
         # recomputing replaces the month's rows

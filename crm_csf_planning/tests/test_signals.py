@@ -22,7 +22,7 @@ class TestEvidenceSignals(CsfCommon):
             context=dict(cls.env.context, allowed_company_ids=[cls.co.id])
         )
         cls.Evidence = cls.env["crm.maturity.evidence"]
-        cls.last_month = cls._last_ended_months(1)
+        cls.last_month = cls._last_ended_months(1, company=cls.co)
 
     def _measure(self, code):
         return self.Evidence._measure(self.co)[code]
@@ -75,7 +75,9 @@ class TestEvidenceSignals(CsfCommon):
         )
         self._value(mine[0], self.last_month, 5.0, company_id=self.co.id)
         self._value(mine[1], self.last_month, None, company_id=self.co.id)
-        if not self.env["crm.bsc.period"].search_count([("state", "=", "closed")]):
+        if not self.env["crm.bsc.period"].search_count(
+            [("state", "=", "closed"), ("company_id", "=", self.co.id)]
+        ):
             # no period closed: the last ended period stands in, and says so
             result = self._measure("metrics_targets")
             self.assertIn("no period is closed yet", result["detail"])

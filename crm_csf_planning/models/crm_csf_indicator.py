@@ -229,8 +229,8 @@ class CrmCsfIndicator(models.Model):
     # ------------------------------------------------------------------
     def _values_by_key(self):
         """{(indicator, company, segment or False, granularity): [values with
-        data, latest period first]} of the periods that have ended (the
-        current period's figures are not complete yet)."""
+        data, latest period first]} of the periods that have started, as the
+        scorecard shows them (the current period first)."""
         Value = self.env["crm.bsc.indicator.value"].sudo()
         lines = self.filtered("indicator_id")
         if not lines:
@@ -248,7 +248,7 @@ class CrmCsfIndicator(models.Model):
                 ("user_id", "=", False),
                 ("team_id", "=", False),
                 ("has_value", "=", True),
-                ("period_id.date_to", "<", today),
+                ("date_from", "<=", today),
             ],
             order="date_from desc, id",
         )
@@ -360,7 +360,7 @@ class CrmCsfIndicator(models.Model):
 
     def _stale_lines(self):
         """The lines whose indicator has had no value in the last two periods
-        (of their granularity and company) that have ended."""
+        (of their granularity and company) that have started."""
         Period = self.env["crm.bsc.period"].sudo()
         Value = self.env["crm.bsc.indicator.value"].sudo()
         today = fields.Date.context_today(self)
@@ -371,7 +371,7 @@ class CrmCsfIndicator(models.Model):
             if key not in periods_of:
                 domain = [
                     ("period_type", "=", line.period_type),
-                    ("date_to", "<", today),
+                    ("date_from", "<=", today),
                 ]
                 domain += company_period_domain(self.env, line.company_id)
                 periods_of[key] = Period.search(

@@ -4,7 +4,7 @@
 factories, and factories for success factors, actions and assessments.
 
 Periods are created in years long past (2001-2005), so that they never meet
-the demo data's periods and have all ended (health reads ended periods)."""
+the demo data's periods."""
 
 import datetime
 

@@ -830,4 +830,7 @@ class CrmCsf(models.Model):
         """The heatmaps of the planning screens, for the current companies:
         categories × levels and factors × building blocks."""
         self.check_access("read")
-        return self.env["crm.csf.heatmap"]._data(self.search([]))
+        # a dropped factor is no longer planned
+        return self.env["crm.csf.heatmap"]._data(
+            self.search([("state", "!=", "dropped")])
+        )

@@ -64,6 +64,7 @@ class CrmCsfDemo(models.AbstractModel):
                 "name": "CRM maturity, last year",
                 "date": today - relativedelta(years=1),
                 "company_id": company.id,
+                "responsible_id": self._ref("base.user_admin").id,
                 "assessor_ids": [Command.set(assessors.ids)],
                 "note": "<p>Our first assessment, before the CRM programme.</p>",
             }
@@ -78,6 +79,7 @@ class CrmCsfDemo(models.AbstractModel):
                 "name": "CRM maturity, this year",
                 "date": today - relativedelta(days=7),
                 "company_id": company.id,
+                "responsible_id": self._ref("base.user_admin").id,
                 "assessor_ids": [Command.set(assessors.ids)],
                 "note": "<p>One year into the programme: the assessors rated, "
                 "the data speaks; to discuss before completing.</p>",

@@ -61,13 +61,13 @@ class CrmCsfIndicator(models.Model):
         default=1.0, help="Weight of the indicator in the factor's health."
     )
     has_own_target = fields.Boolean(
-        string="Own Target",
+        string="Use Own Target",
         help="Score the values against this target where no scorecard line "
         "gives one (the scorecard's target comes first).",
     )
-    own_target = fields.Float(string="Target")
+    own_target = fields.Float()
     own_target_max = fields.Float(
-        string="Target (upper bound)", help="For a range: the upper bound."
+        string="Own Target (upper bound)", help="For a range: the upper bound."
     )
     # figures of the latest period with a value (not stored)
     value_period_id = fields.Many2one(
@@ -76,7 +76,11 @@ class CrmCsfIndicator(models.Model):
     has_value = fields.Boolean(compute="_compute_figures")
     value = fields.Float(compute="_compute_figures", digits=(16, 2))
     previous_value = fields.Float(compute="_compute_figures", string="Previous")
-    target = fields.Float(compute="_compute_figures", string="Target Used")
+    target = fields.Float(
+        compute="_compute_figures",
+        help="The target the latest value was scored against: the scorecard's, "
+        "else the factor's own.",
+    )
     target_source = fields.Selection(
         [
             ("scorecard", "Scorecard"),
@@ -135,8 +139,8 @@ class CrmCsfIndicator(models.Model):
                 raise ValidationError(
                     _(
                         "Success factor %(csf)s, indicator %(indicator)s: the upper "
-                        "bound %(value)s (field Target (upper bound)) is below the "
-                        "target %(target)s.",
+                        "bound %(value)s (field Own Target (upper bound)) is below "
+                        "the target %(target)s.",
                         csf=line.csf_id.display_name,
                         indicator=line.indicator_id.display_name,
                         value=line.own_target_max,
@@ -150,7 +154,7 @@ class CrmCsfIndicator(models.Model):
         if self.segment_id:
             label += f" [{self.segment_id.display_name}]"
         if self.has_own_target:
-            label += _(" target %(target)s", target=f"{self.own_target:g}")
+            label += _(" target %(target)s", target=format(self.own_target, "g"))
         return label
 
     def _check_plan_lock(self, csfs, vals=None):
@@ -167,18 +171,17 @@ class CrmCsfIndicator(models.Model):
         if not locked._is_manager():
             csf = locked[0]
             field_name, value = next(iter((vals or {"indicator_id": ""}).items()))
+            field = self._fields.get(field_name)
+            label = field._description_string(self.env) if field else field_name
+            states = dict(csf._fields["state"]._description_selection(self.env))
             raise UserError(
                 _(
                     "The plan of the success factor %(name)s is %(state)s: only a "
                     "scorecard manager can change its indicators (field %(field)s, "
                     "value %(value)s).",
                     name=csf.display_name,
-                    state=dict(csf._fields["state"]._description_selection(self.env))[
-                        csf.state
-                    ],
-                    field=self._fields[field_name]._description_string(self.env)
-                    if field_name in self._fields
-                    else field_name,
+                    state=states[csf.state],
+                    field=label,
                     value=value,
                 )
             )

@@ -232,8 +232,9 @@ class CrmCsfIndicator(models.Model):
     # ------------------------------------------------------------------
     def _values_by_key(self):
         """{(indicator, company, segment or False, granularity): [values with
-        data, latest period first]} of the periods that have started, as the
-        scorecard shows them (the current period first)."""
+        data, latest period first]} of the periods that have ended: as the
+        scorecard, the health reads complete periods (a running period's
+        stored scores are against the whole period's target)."""
         Value = self.env["crm.bsc.indicator.value"].sudo()
         lines = self.filtered("indicator_id")
         if not lines:
@@ -251,7 +252,7 @@ class CrmCsfIndicator(models.Model):
                 ("user_id", "=", False),
                 ("team_id", "=", False),
                 ("has_value", "=", True),
-                ("date_from", "<=", today),
+                ("period_id.date_to", "<", today),
             ],
             order="date_from desc, id",
         )
@@ -363,7 +364,7 @@ class CrmCsfIndicator(models.Model):
 
     def _stale_lines(self):
         """The lines whose indicator has had no value in the last two periods
-        (of their granularity and company) that have started."""
+        (of their granularity and company) that have ended."""
         Period = self.env["crm.bsc.period"].sudo()
         Value = self.env["crm.bsc.indicator.value"].sudo()
         today = fields.Date.context_today(self)
@@ -374,7 +375,7 @@ class CrmCsfIndicator(models.Model):
             if key not in periods_of:
                 domain = [
                     ("period_type", "=", line.period_type),
-                    ("date_from", "<=", today),
+                    ("date_to", "<", today),
                 ]
                 domain += company_period_domain(self.env, line.company_id)
                 periods_of[key] = Period.search(

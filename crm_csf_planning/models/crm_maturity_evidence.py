@@ -200,7 +200,7 @@ class CrmMaturityEvidence(models.AbstractModel):
             ("user_id", "=", False),
             ("team_id", "=", False),
             ("has_value", "=", True),
-            ("date_from", "<=", fields.Date.context_today(self)),
+            ("period_id.date_to", "<", fields.Date.context_today(self)),
         ]
         if scored:
             domain.append(("status", "in", SCORED))

@@ -66,8 +66,8 @@ SIGNALS = {
         DEFAULT_BANDS,
         _("Data completeness indicator"),
         _(
-            "The latest value of the scorecard's data completeness indicator "
-            "for all customers, as a share."
+            "The value of the scorecard's data completeness indicator for all "
+            "customers in the last period that ended, as a share."
         ),
     ),
     "technology_crons": (
@@ -126,8 +126,8 @@ SIGNALS = {
         DEFAULT_BANDS,
         _("First response time against target"),
         _(
-            "The latest score (0-100 against its target) of the first response "
-            "time indicator for all customers."
+            "The score (0-100 against its target) of the first response time "
+            "indicator for all customers in the last period that ended."
         ),
     ),
     "experience_retention": (
@@ -136,8 +136,8 @@ SIGNALS = {
         DEFAULT_BANDS,
         _("Customer retention against target"),
         _(
-            "The latest score (0-100 against its target) of the customer "
-            "retention rate indicator for all customers."
+            "The score (0-100 against its target) of the customer retention "
+            "rate indicator for all customers in the last period that ended."
         ),
     ),
 }

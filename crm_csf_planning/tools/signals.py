@@ -67,7 +67,7 @@ SIGNALS = {
         _("Data completeness indicator"),
         _(
             "The value of the scorecard's data completeness indicator for all "
-            "customers in the last period that ended, as a share."
+            "customers, in the latest period that ended with one, as a share."
         ),
     ),
     "technology_crons": (
@@ -127,7 +127,7 @@ SIGNALS = {
         _("First response time against target"),
         _(
             "The score (0-100 against its target) of the first response time "
-            "indicator for all customers in the last period that ended."
+            "indicator for all customers, in the latest period that ended with one."
         ),
     ),
     "experience_retention": (
@@ -137,7 +137,8 @@ SIGNALS = {
         _("Customer retention against target"),
         _(
             "The score (0-100 against its target) of the customer retention "
-            "rate indicator for all customers in the last period that ended."
+            "rate indicator for all customers, in the latest period that ended "
+            "with one."
         ),
     ),
 }

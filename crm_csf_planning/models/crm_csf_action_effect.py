@@ -12,6 +12,11 @@ from odoo.addons.crm_bsc_scorecard.models.crm_bsc_period import PERIOD_TYPES
 from ..tools import did as did_tools
 from .period_utils import company_period_domain
 
+
+def _fmt(number):
+    return "" if number is None else f"{number:,.2f}"
+
+
 VERDICTS = [
     (did_tools.IMPROVED, "Improved"),
     (did_tools.WORSENED, "Worsened"),
@@ -64,6 +69,8 @@ class CrmCsfAction(models.Model):
                 action.effect_verdict = (
                     verdicts.pop() if len(verdicts) == 1 else did_tools.NO_CLEAR_EFFECT
                 )
+            for item in results:
+                item.update(action._effect_sentences(item["result"]))
             action.effect_html = self.env["ir.qweb"]._render(
                 "crm_csf_planning.action_effect",
                 {
@@ -73,9 +80,53 @@ class CrmCsfAction(models.Model):
                         self._fields["effect_verdict"]._description_selection(self.env)
                     ),
                     "reason": action._effect_missing_reason(),
-                    "fmt": lambda number: "" if number is None else f"{number:,.2f}",
+                    "fmt": _fmt,
                 },
             )
+
+    def _effect_sentences(self, result):
+        """The summary and the periods behind one indicator's result."""
+        if result.verdict == did_tools.TOO_EARLY:
+            summary = _(
+                "At least two periods with a value are needed on each side of "
+                "the completion, in the targeted segments and in the others."
+            )
+        elif result.verdict == did_tools.NO_CONTROL:
+            summary = _(
+                "No other segment has values: nothing tells the action's effect "
+                "from what changed everywhere."
+            )
+        elif result.std_error is not None:
+            summary = _(
+                "Effect %(effect)s: the targeted segments went from %(tb)s to "
+                "%(ta)s, the others from %(cb)s to %(ca)s; the noise is "
+                "± %(noise)s.",
+                effect=_fmt(result.effect),
+                tb=_fmt(result.treated_before),
+                ta=_fmt(result.treated_after),
+                cb=_fmt(result.control_before),
+                ca=_fmt(result.control_after),
+                noise=_fmt(2 * result.std_error),
+            )
+        else:
+            summary = _(
+                "Effect %(effect)s: the targeted segments went from %(tb)s to "
+                "%(ta)s, the others from %(cb)s to %(ca)s.",
+                effect=_fmt(result.effect),
+                tb=_fmt(result.treated_before),
+                ta=_fmt(result.treated_after),
+                cb=_fmt(result.control_before),
+                ca=_fmt(result.control_after),
+            )
+        behind = _(
+            "Behind it: %(tb)s and %(ta)s periods before and after in the "
+            "targeted segments, %(cb)s and %(ca)s in the others.",
+            tb=result.n_treated_before,
+            ta=result.n_treated_after,
+            cb=result.n_control_before,
+            ca=result.n_control_after,
+        )
+        return {"summary": summary, "behind": behind}
 
     def _effect_missing_reason(self):
         self.ensure_one()

@@ -233,6 +233,14 @@ class CrmMaturityAssessment(models.Model):
                         for move in assessment._comparison()
                     ],
                     "fmt": lambda number: "" if number is None else f"{number:.2f}",
+                    "summary": _(
+                        "Compared with %(name)s (%(date)s): overall %(before)s → "
+                        "%(after)s.",
+                        name=assessment.previous_id.display_name,
+                        date=assessment.previous_id.date,
+                        before=f"{assessment.previous_overall:.2f}",
+                        after=f"{assessment.overall_level:.2f}",
+                    ),
                 },
             )
 

@@ -238,8 +238,8 @@ class CrmMaturityAssessment(models.Model):
                         "%(after)s.",
                         name=assessment.previous_id.display_name,
                         date=assessment.previous_id.date,
-                        before=f"{assessment.previous_overall:.2f}",
-                        after=f"{assessment.overall_level:.2f}",
+                        before=format(assessment.previous_overall, ".2f"),
+                        after=format(assessment.overall_level, ".2f"),
                     ),
                 },
             )

@@ -818,6 +818,7 @@ class CrmCsf(models.Model):
     # ------------------------------------------------------------------
     def action_view_actions(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_csf_planning.crm_csf_action_action"
         )

@@ -179,7 +179,9 @@ class CrmCsfContribution(models.Model):
                     "The contribution report is kept per month: %(period)s is a "
                     "%(granularity)s (field Period).",
                     period=period.display_name,
-                    granularity=period.period_type,
+                    granularity=dict(
+                        period._fields["period_type"]._description_selection(self.env)
+                    )[period.period_type],
                 )
             )
         # sudo: the report rows are derived by the server (callers are checked
@@ -271,6 +273,7 @@ class CrmCsfContribution(models.Model):
 
     @api.model
     def action_open_report(self):
+        self.check_access("read")
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_csf_planning.crm_csf_contribution_action"
         )

@@ -419,6 +419,7 @@ class CrmMaturityAssessment(models.Model):
 
     def action_view_ratings(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_csf_planning.crm_maturity_rating_action"
         )

@@ -237,6 +237,7 @@ class CrmMaturityAssessmentLine(models.Model):
 
     def action_open_line(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.block_id.display_name,

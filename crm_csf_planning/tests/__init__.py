@@ -8,4 +8,5 @@ from . import test_signals
 from . import test_contribution
 from . import test_security
 from . import test_migration
+from . import test_rpc_rights
 from . import test_ui

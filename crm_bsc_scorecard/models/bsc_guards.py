@@ -99,6 +99,7 @@ def check_numbers(self, vals_list, records=None):
                 label = ", ".join(records.mapped("display_name")[:3])
             else:
                 label = _("new record %(index)s", index=index + 1)
+            limit = f"{NUMBER_LIMIT:.0e}"
             raise ValidationError(
                 _(
                     "%(model)s %(record)s: %(field)s %(value)s is not a number "
@@ -107,7 +108,7 @@ def check_numbers(self, vals_list, records=None):
                     record=label,
                     field=self._fields[name]._description_string(self.env),
                     value=raw,
-                    limit=f"{NUMBER_LIMIT:.0e}",
+                    limit=limit,
                 )
             )
 

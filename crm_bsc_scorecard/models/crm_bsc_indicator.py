@@ -374,7 +374,7 @@ class CrmBscIndicator(models.Model):
             .with_context(active_test=False)
             .search([("computation", "=", "formula"), ("formula", "!=", False)])
         )
-        readers = self.sudo().browse()
+        readers = self.sudo().browse()  # sudo: as above
         for formula in formulas:
             try:
                 names = formula_tools.names_of(formula.formula)
@@ -577,6 +577,7 @@ class CrmBscIndicator(models.Model):
         self.ensure_one()
         if self.agg_company_path:
             return self.agg_company_path
+        # sudo: the model's technical name only (ir.model is for administrators)
         model = self.env[self.agg_model_id.sudo().model]
         field = model._fields.get("company_id")
         if field and field.type == "many2one" and field.comodel_name == "res.company":

@@ -65,6 +65,7 @@ class MailMessage(models.Model):
             .browse(lead_ids)
             .exists()
         )
+        # sudo: the technical change log of the incremental run
         self.env["crm.bsc.dirty"].sudo()._record(
             (
                 lead.company_id.id,

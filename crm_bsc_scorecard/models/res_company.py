@@ -58,6 +58,7 @@ class ResCompany(models.Model):
         if not start:
             return
         today = fields.Date.context_today(self)
+        # sudo: as above, the technical change log
         self.env["crm.bsc.dirty"].sudo()._record(
             (company.id, family, start, max(start, today))
             for company in self

@@ -366,37 +366,47 @@ class CrmCsfIndicator(models.Model):
         """The lines whose indicator has had no value in the last two periods
         (of their granularity and company) that have ended."""
         Period = self.env["crm.bsc.period"].sudo()
-        Value = self.env["crm.bsc.indicator.value"].sudo()
         today = fields.Date.context_today(self)
-        stale = self.browse()
+        lines = self.filtered("indicator_id")
         periods_of = {}
-        for line in self.filtered("indicator_id"):
-            key = (line.company_id.id, line.period_type)
-            if key not in periods_of:
-                domain = [
-                    ("period_type", "=", line.period_type),
-                    ("date_to", "<", today),
-                ]
-                domain += company_period_domain(self.env, line.company_id)
-                periods_of[key] = Period.search(
-                    domain, order="date_from desc", limit=STALE_PERIODS
-                )
-            periods = periods_of[key]
-            if len(periods) < STALE_PERIODS:
-                continue
-            # sudo: reading whether values exist, for the factor's flags
-            if not Value.search_count(
+        for company, period_type in {(l.company_id, l.period_type) for l in lines}:
+            domain = [("period_type", "=", period_type), ("date_to", "<", today)]
+            domain += company_period_domain(self.env, company)
+            periods_of[company.id, period_type] = Period.search(
+                domain, order="date_from desc", limit=STALE_PERIODS
+            )
+        recent = Period.union(*periods_of.values())
+        if not lines or not recent:
+            return self.browse()
+        # sudo: whether the values these lines name exist, counted in one
+        # query, for the factors' flags
+        groups = (
+            self.env["crm.bsc.indicator.value"]
+            .sudo()
+            ._read_group(
                 [
-                    ("indicator_id", "=", line.indicator_id.id),
-                    ("company_id", "=", line.company_id.id),
-                    ("segment_id", "=", line.segment_id.id),
-                    ("period_id", "in", periods.ids),
+                    ("indicator_id", "in", lines.indicator_id.ids),
+                    ("company_id", "in", lines.company_id.ids),
+                    ("period_id", "in", recent.ids),
                     ("channel_id", "=", False),
                     ("user_id", "=", False),
                     ("team_id", "=", False),
                     ("has_value", "=", True),
                 ],
-                limit=1,
-            ):
+                ["indicator_id", "company_id", "segment_id", "period_id"],
+                ["__count"],
+            )
+        )
+        seen = {
+            (indicator.id, company.id, segment.id, period.id)
+            for indicator, company, segment, period, _count in groups
+        }
+        stale = self.browse()
+        for line in lines:
+            periods = periods_of[line.company_id.id, line.period_type]
+            if len(periods) < STALE_PERIODS:
+                continue
+            key = (line.indicator_id.id, line.company_id.id, line.segment_id.id)
+            if not any((*key, period.id) in seen for period in periods):
                 stale |= line
         return stale

@@ -26,7 +26,10 @@ def test_manifest_keys(addon):
 
 def test_dependencies_chain():
     assert manifest("crm_bsc_scorecard")["depends"] == ["crm"]
-    assert manifest("crm_csf_planning")["depends"] == ["crm_bsc_scorecard"]
+    assert manifest("crm_csf_planning")["depends"] == [
+        "crm_bsc_scorecard",
+        "web_hierarchy",
+    ]
 
 
 @pytest.mark.parametrize("addon", ADDONS)

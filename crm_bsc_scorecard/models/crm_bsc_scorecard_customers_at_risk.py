@@ -126,14 +126,14 @@ class CrmBscScorecard(models.Model):
             note = ""
         elif len(rows) < total:
             note = _(
-                "The %(shown)s customers with the most predicted lifetime value "
-                "at stake of the %(total)s in the high risk band.",
+                "Customers in the high risk band: %(total)s; the %(shown)s with "
+                "the most predicted lifetime value at stake are listed.",
                 shown=len(rows),
                 total=total,
             )
         else:
             note = _(
-                "%(total)s customers in the high risk band, the most predicted "
+                "Customers in the high risk band: %(total)s, the most predicted "
                 "lifetime value at stake first.",
                 total=total,
             )

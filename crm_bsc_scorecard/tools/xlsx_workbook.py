@@ -283,12 +283,13 @@ class Book:
     def table_name(self, wanted):
         """A unique name for an Excel table (letters, digits, underscores)."""
         base = re.sub(r"[^A-Za-z0-9_]", "", wanted or "") or "Table"
-        if not base[0].isalpha():
-            base = "T" + base
+        if not base[0].isalpha() or re.fullmatch(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]?\d*|[Cc]\d*", base):
+            # a table is not named like a cell (A1, R1C1)
+            base = "T_" + base
         name, number = base, 1
         while name.lower() in self._tables:
             number += 1
-            name = f"{base}{number}"
+            name = f"{base}_{number}"
         self._tables.add(name.lower())
         return name
 

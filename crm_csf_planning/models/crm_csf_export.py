@@ -109,7 +109,7 @@ class CrmCsf(models.Model):
             "date_done": _("Completed on"),
             "targeted_indicators": _("Targeted indicators"),
             "targeted_segments": _("Targeted segments"),
-            "effect": _("Did it work?"),
+            "action_effect": _("Did it work?"),
             "no_factor": _("No success factor to export."),
             "building_block": _("Building block"),
             "current_level": _("Current level"),

@@ -92,7 +92,7 @@ LABELS = {
     "date_done": "Completed on",
     "targeted_indicators": "Targeted indicators",
     "targeted_segments": "Targeted segments",
-    "effect": "Did it work?",
+    "action_effect": "Did it work?",
     "no_factor": "No success factor to export.",
     "building_block": "Building block",
     "current_level": "Current level",
@@ -177,7 +177,7 @@ ACTION_COLUMNS = (
     ("date_done", "date_done", "date", 12),
     ("indicators", "targeted_indicators", "long", 30),
     ("segments", "targeted_segments", "long", 22),
-    ("effect", "effect", "text", 20),
+    ("effect", "action_effect", "text", 20),
 )
 
 

@@ -1,5 +1,6 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """The customers at risk in the manager's view: a sheet of the scorecards'
 workbook and a list on the dashboard. Customers in the high risk band of
 the customer analytics, with their salesperson, read with the user's
@@ -108,9 +109,7 @@ class CrmBscScorecard(models.Model):
                     # percent cells hold 0-100 (see Book.number_format)
                     "p_alive": 100 * score.p_alive if has_model else None,
                     "churn": 100 * score.churn_propensity if has_model else None,
-                    "expected_90d": score.expected_purchases_90d
-                    if has_model
-                    else None,
+                    "expected_90d": score.expected_purchases_90d if has_model else None,
                     "predicted_clv": score.predicted_clv if has_model else None,
                     "total_value": score.total_value,
                     "transactions": score.transaction_count,
@@ -166,7 +165,9 @@ class CrmBscScorecard(models.Model):
                     )
                     if score.model_id
                     else "",
-                    "last_date": format_date(self.env, score.last_date) if score.last_date else "",
+                    "last_date": format_date(self.env, score.last_date)
+                    if score.last_date
+                    else "",
                 }
                 for score in scores
             ],

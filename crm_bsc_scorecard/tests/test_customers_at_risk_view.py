@@ -48,7 +48,9 @@ class TestCustomersAtRiskView(ManagerViewCommon):
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
-                    "model_id": (cls.model if company == cls.company else cls.model_2).id,
+                    "model_id": (
+                        cls.model if company == cls.company else cls.model_2
+                    ).id,
                     "segment_id": segment.id if segment else False,
                     "user_id": partner.user_id.id,
                     "risk_band": band,
@@ -138,7 +140,9 @@ class TestCustomersAtRiskView(ManagerViewCommon):
     def test_the_dashboard_lists_them_with_their_salesperson(self):
         with freeze_time(f"{self.YEAR}-12-02"):
             data = (
-                self.env["crm.bsc.scorecard"].with_user(self.user_bsc).get_dashboard_data()
+                self.env["crm.bsc.scorecard"]
+                .with_user(self.user_bsc)
+                .get_dashboard_data()
             )
         at_risk = data["at_risk"]
         Score = self.env["crm.customer.score"].with_user(self.user_bsc)

@@ -283,7 +283,9 @@ class Book:
     def table_name(self, wanted):
         """A unique name for an Excel table (letters, digits, underscores)."""
         base = re.sub(r"[^A-Za-z0-9_]", "", wanted or "") or "Table"
-        if not base[0].isalpha() or re.fullmatch(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]?\d*|[Cc]\d*", base):
+        if not base[0].isalpha() or re.fullmatch(
+            r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]?\d*|[Cc]\d*", base
+        ):
             # a table is not named like a cell (A1, R1C1)
             base = "T_" + base
         name, number = base, 1
@@ -331,8 +333,9 @@ class Book:
         ``columns``: [(key, label key, kind, width)]; ``kind`` is "text",
         "long" (wrapped), "int", "number", "score" (traffic lights), "level",
         "date", a unit ("count", "currency", "percent", "days", "hours",
-        "ratio") or "unit" (the entry's "unit"); an entry's value None is a blank cell, and an entry's
-        "currency" ({symbol, position, digits}) formats its amounts. With
+        "ratio") or "unit" (the entry's "unit"); an entry's value None is a
+        blank cell, and an entry's "currency" ({symbol, position, digits})
+        formats its amounts. With
         ``name``, an Excel table with filters (the name made unique); else an
         autofilter. The header row is frozen. Returns the last row written."""
         headers = []

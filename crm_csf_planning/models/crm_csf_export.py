@@ -229,9 +229,7 @@ class CrmCsf(models.Model):
                         "period": line.value_period_id.name or "",
                         "value": line.value if line.has_value else None,
                         "unit": line.unit or "count",
-                        "target": line.target
-                        if line.target_source != "none"
-                        else None,
+                        "target": line.target if line.target_source != "none" else None,
                         "target_source": sources.get(line.target_source, ""),
                         "score": line.score if scored else None,
                         "status": statuses.get(line.status, ""),
@@ -313,7 +311,9 @@ class CrmMaturityAssessment(models.Model):
                     {
                         "name": line.block_id.name,
                         "code": line.block_code or "",
-                        "ratings": [by_assessor.get(user.id) or None for user in assessors],
+                        "ratings": [
+                            by_assessor.get(user.id) or None for user in assessors
+                        ],
                         "mean": line.mean_rating if line.rating_count else None,
                         "target": line.target_level or None,
                         "previous": previous.get(line.block_id.id),

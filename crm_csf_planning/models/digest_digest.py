@@ -48,5 +48,7 @@ class Digest(models.Model):
     def _compute_kpis_actions(self, company, user):
         res = super()._compute_kpis_actions(company, user)
         menu = self.env.ref("crm_csf_planning.crm_csf_menu_root").id
-        res["kpi_crm_csf_my_factors"] = f"crm_csf_planning.crm_csf_action&menu_id={menu}"
+        res["kpi_crm_csf_my_factors"] = (
+            f"crm_csf_planning.crm_csf_action&menu_id={menu}"
+        )
         return res

@@ -32,7 +32,12 @@ class TestPlanningDigest(CsfCommon):
         )
         (month,) = cls._months(cls.YEAR, 2, 2)
         # 30: score 0 (off track); 80: 55 (at risk); 100: on track
-        for name, value in (("off", 30.0), ("risk", 80.0), ("on", 100.0), ("dropped", 30.0)):
+        for name, value in (
+            ("off", 30.0),
+            ("risk", 80.0),
+            ("on", 100.0),
+            ("dropped", 30.0),
+        ):
             cls._value(indicators[name], month, value)
         owner = {"owner_id": cls.user_bsc.id}
         cls.off = cls._csf("Digest off track", lines=[(indicators["off"], {})], **owner)
@@ -91,7 +96,8 @@ class TestPlanningDigest(CsfCommon):
         (table,) = body.xpath(f"//table[@data-field='{KPI}']")
         self.assertIn("My Success Factors Off Track", table.text_content())
         values = table.xpath(
-            ".//span[contains(concat(' ', normalize-space(@class), ' '), ' kpi_value ')]"
+            ".//span[contains(concat(' ', normalize-space(@class), ' '),"
+            " ' kpi_value ')]"
         )
         self.assertEqual(values[0].text_content().strip(), "2")
         # beside the objectives the user owns

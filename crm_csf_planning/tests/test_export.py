@@ -147,14 +147,18 @@ class TestPlanningExport(ExportCommon):
         headers = _headers(ws, header_row)
         first = header_row + 1
         # the tree: the department under the enterprise factor, indented
-        self.assertEqual(ws.cell(first, headers["Success factor"]).value, self.enterprise.name)
+        self.assertEqual(
+            ws.cell(first, headers["Success factor"]).value, self.enterprise.name
+        )
         self.assertEqual(
             ws.cell(first + 1, headers["Success factor"]).value, self.department.name
         )
         self.assertEqual(
             ws.cell(first + 1, headers["Success factor"]).alignment.indent, 1
         )
-        self.assertEqual(ws.cell(first + 1, headers["Serves"]).value, self.enterprise.name)
+        self.assertEqual(
+            ws.cell(first + 1, headers["Serves"]).value, self.enterprise.name
+        )
         for row, csf in ((first, self.enterprise), (first + 1, self.department)):
             self.assertAlmostEqual(ws.cell(row, headers["Health"]).value, csf.health)
             self.assertEqual(
@@ -203,9 +207,9 @@ class TestPlanningExport(ExportCommon):
         self.assertIsNone(actions.cell(done, headers["Overdue"]).value)
         self.assertEqual(
             actions.cell(done, headers["Did it work?"]).value,
-            dict(
-                self.done._fields["effect_verdict"]._description_selection(self.env)
-            )[self.done.effect_verdict],
+            dict(self.done._fields["effect_verdict"]._description_selection(self.env))[
+                self.done.effect_verdict
+            ],
         )
         self.assertEqual(
             actions.cell(done, headers["Targeted indicators"]).value,
@@ -407,7 +411,9 @@ class TestPlanningExportRoute(HttpCase):
     def test_route_checks_access(self):
         env = self.env
         category = env.ref("crm_csf_planning.category_planning")
-        csf = env["crm.csf"].create({"name": "Route Factor", "category_id": category.id})
+        csf = env["crm.csf"].create(
+            {"name": "Route Factor", "category_id": category.id}
+        )
         other_company = env["res.company"].create({"name": "Route Planning Co"})
         hidden = env["crm.csf"].create(
             {
@@ -437,12 +443,8 @@ class TestPlanningExportRoute(HttpCase):
         response = self.url_open(f"{url}?model=crm.csf&ids={hidden.id}")
         self.assertEqual(response.status_code, 403)
         # only the planning models, and ids
-        self.assertEqual(
-            self.url_open(f"{url}?model=res.users&ids=1").status_code, 400
-        )
-        self.assertEqual(
-            self.url_open(f"{url}?model=crm.csf&ids=x").status_code, 400
-        )
+        self.assertEqual(self.url_open(f"{url}?model=res.users&ids=1").status_code, 400)
+        self.assertEqual(self.url_open(f"{url}?model=crm.csf&ids=x").status_code, 400)
         self.assertEqual(
             self.url_open(f"{url}?model=crm.csf&ids=999999999").status_code, 404
         )

@@ -246,7 +246,10 @@ def write_csf_actions_sheet(book):
     _labels(book)
     ws = book.add_sheet("csf_actions", book.label("csf_actions"), "Action Plans")
     actions = [
-        {**action, "overdue": book.label("overdue_mark") if action.get("overdue") else ""}
+        {
+            **action,
+            "overdue": book.label("overdue_mark") if action.get("overdue") else "",
+        }
         for action in register.get("actions") or []
     ]
     last = book.write_table(

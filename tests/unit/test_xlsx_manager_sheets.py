@@ -207,10 +207,18 @@ def test_customers_at_risk_sheet():
     rows = [
         customer("Acme"),
         customer("Globex", p_alive=None, churn=None, predicted_clv=None),
-        customer("Initech", currency={"symbol": "$", "position": "before", "digits": 2}),
+        customer(
+            "Initech", currency={"symbol": "$", "position": "before", "digits": 2}
+        ),
     ]
     content, book = build(
-        data(customers_at_risk={"rows": rows, "note": "3 customers", "multi_company": False})
+        data(
+            customers_at_risk={
+                "rows": rows,
+                "note": "3 customers",
+                "multi_company": False,
+            }
+        )
     )
     wb = load(content)
     ws = wb[book.sheets["customers_at_risk"]]
@@ -288,7 +296,9 @@ def test_tables_have_unique_names_and_headers():
 def test_csf_register_sheets():
     content, book = build(data(csf_register=register()))
     wb = load(content)
-    assert [book.sheets[k] for k in ("csf_register", "csf_indicators", "csf_actions")] == [
+    assert [
+        book.sheets[k] for k in ("csf_register", "csf_indicators", "csf_actions")
+    ] == [
         "Success Factors",
         "Success Factor Indicators",
         "Action Plans",
@@ -341,7 +351,9 @@ def test_maturity_sheet_formulas_and_cached_values():
     cached = load(content, data_only=True)[name]
     layout = book.maturity_layouts[1]
     assert layout.ratings_first == xp.M_RATINGS
-    assert [ws.cell(xp.M_ROW_HEADER + 1, xp.M_RATINGS + 1 + i).value for i in (0, 1)] == [
+    assert [
+        ws.cell(xp.M_ROW_HEADER + 1, xp.M_RATINGS + 1 + i).value for i in (0, 1)
+    ] == [
         "Ann",
         "Bob",
     ]
@@ -352,7 +364,9 @@ def test_maturity_sheet_formulas_and_cached_values():
         assert ws.cell(row, xp.M_CURRENT + 1).value.startswith("=IF(COUNT(")
         assert (current if current != "" else None) == summary.mean
         gap = cached.cell(row, xp.M_GAP + 1).value
-        assert (gap if gap != "" else None) == maturity.gap(entry["target"], summary.mean)
+        assert (gap if gap != "" else None) == maturity.gap(
+            entry["target"], summary.mean
+        )
         assert cached.cell(row, xp.M_COUNT + 1).value == summary.count
         # the ratings are inputs
         assert ws.cell(row, xp.M_RATINGS + 1).fill.fgColor.rgb.endswith("FFF2CC")

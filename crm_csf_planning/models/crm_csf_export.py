@@ -339,10 +339,9 @@ class CrmMaturityAssessment(models.Model):
                     "company": assessment.company_id.name,
                     "state": states.get(assessment.state, ""),
                     "assessors": assessors.mapped("name"),
-                    "previous": _(
-                        "%(name)s (%(date)s)",
-                        name=assessment.previous_id.name,
-                        date=format_date(self.env, assessment.previous_id.date),
+                    "previous": (
+                        f"{assessment.previous_id.name} "
+                        f"({format_date(self.env, assessment.previous_id.date)})"
                     )
                     if assessment.previous_id
                     else "",

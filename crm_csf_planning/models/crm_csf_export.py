@@ -307,6 +307,20 @@ class CrmMaturityAssessment(models.Model):
             for line in assessment.line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
                 by_assessor = {r.assessor_id.id: r.level for r in line.rating_ids}
                 measured = line.signal_ids.filtered(lambda s: s.measured and s.level)
+                evidence = []
+                for signal in line.signal_ids:
+                    label = signal_codes.get(signal.code, signal.code)
+                    if signal.level:
+                        text = _(
+                            "%(signal)s: %(value)s (level %(level)s)",
+                            signal=label,
+                            value=signal.display_value or "",
+                            level=signal.level,
+                        )
+                    else:
+                        # nothing measured: no level
+                        text = f"{label}: {signal.display_value or ''}"
+                    evidence.append(text)
                 blocks.append(
                     {
                         "name": line.block_id.name,
@@ -319,15 +333,7 @@ class CrmMaturityAssessment(models.Model):
                         "previous": previous.get(line.block_id.id),
                         "signal_level": line.signal_level if measured else None,
                         "signal_flag": line.signal_flag,
-                        "evidence": "\n".join(
-                            _(
-                                "%(signal)s: %(value)s (level %(level)s)",
-                                signal=signal_codes.get(signal.code, signal.code),
-                                value=signal.display_value or "",
-                                level=signal.level or "-",
-                            )
-                            for signal in line.signal_ids
-                        ),
+                        "evidence": "\n".join(evidence),
                         "actions": ", ".join(line.action_ids.mapped("name")),
                     }
                 )

@@ -27,6 +27,9 @@
         "views/crm_csf_contribution_views.xml",
         "wizard/crm_csf_drop_views.xml",
         "views/crm_csf_menus.xml",
+        "views/crm_csf_export_views.xml",
+        "views/digest_views.xml",
+        "data/digest_data.xml",
     ],
     "demo": [
         "demo/crm_csf_demo.xml",

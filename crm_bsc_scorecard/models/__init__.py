@@ -31,3 +31,5 @@ from . import crm_bsc_transaction_change_analytics
 from . import res_partner_analytics
 from . import crm_lead_analytics
 from . import crm_customer_score_demo
+from . import crm_bsc_workbook
+from . import crm_bsc_scorecard_customers_at_risk

@@ -1,8 +1,8 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The manager's view in a real browser (headless Chromium): the dashboard,
-a scorecard, its strategy map, an objective, another period and back; an
-export from the scorecard list."""
+"""The manager's view in a real browser (headless Chromium): the dashboard
+and a customer at risk, a scorecard, its strategy map, an objective,
+another period and back; an export from the scorecard list."""
 
 import time
 from datetime import timedelta
@@ -68,6 +68,41 @@ class TestManagerTours(HttpCase):
                         {"indicator_id": revenue.id, "target": 100.0}
                     ),
                 ],
+            }
+        )
+        # a customer at risk, with its salesperson, on the dashboard
+        seller = cls.env["res.users"].create(
+            {
+                "name": "Tour Seller",
+                "login": "tour_seller",
+                "groups_id": [
+                    (6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])
+                ],
+            }
+        )
+        company = cls.env.ref("base.main_company")
+        customer = cls.env["res.partner"].create(
+            {"name": "Tour Customer at risk", "is_company": True, "user_id": seller.id}
+        )
+        Model = cls.env["crm.customer.model"]
+        model = Model.search(
+            [("company_id", "=", company.id), ("segment_id", "=", False)], limit=1
+        ) or Model.create({"company_id": company.id})
+        cls.at_risk = cls.env["crm.customer.score"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "model_id": model.id,
+                "user_id": seller.id,
+                "risk_band": "high",
+                "lifecycle_stage": "at_risk",
+                "p_alive": 0.1,
+                "churn_propensity": 0.9,
+                # above any demo customer's: first in the list
+                "predicted_clv": 1e12,
+                "total_value": 5000.0,
+                "transaction_count": 3,
+                "last_date": today - timedelta(days=200),
             }
         )
         Value = cls.env["crm.bsc.indicator.value"]

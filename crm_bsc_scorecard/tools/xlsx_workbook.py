@@ -210,6 +210,9 @@ DEFAULT_LABELS = {
 }
 
 
+UNITS = ("count", "currency", "percent", "days", "hours", "ratio")
+
+
 class Book:
     """The workbook being written, and what its sheets share: the data, the
     labels, the formats and the names of the sheets already taken."""
@@ -223,6 +226,7 @@ class Book:
         self._formats = {}
         self.sheets = {}  # key -> sheet name
         self.layouts = {}  # scorecard key -> Layout
+        self._tables = set()  # names of the Excel tables, lower-cased
 
     def label(self, key):
         return self.labels.get(key, key)
@@ -243,10 +247,12 @@ class Book:
             self._formats[key] = self.workbook.add_format(props)
         return self._formats[key]
 
-    def number_format(self, unit):
+    def number_format(self, unit, currency=None):
         """The Excel number format of a unit: percent values are stored as
-        0-100, so a literal percent sign, not Excel's %."""
-        currency = self.data.get("currency") or {}
+        0-100, so a literal percent sign, not Excel's %. ``currency``: the
+        {symbol, position, digits} of an amount in another currency than the
+        workbook's."""
+        currency = currency or self.data.get("currency") or {}
         symbol = (currency.get("symbol") or "").replace('"', "")
         digits = currency.get("digits", 2)
         decimals = "0." + "0" * digits if digits else "0"
@@ -267,8 +273,117 @@ class Book:
             return "#,##0"
         return "0.00"
 
-    def unit_fmt(self, unit, **props):
-        return self.fmt(num_format=self.number_format(unit), **props)
+    def unit_fmt(self, unit, currency=None, **props):
+        return self.fmt(num_format=self.number_format(unit, currency), **props)
+
+    # ------------------------------------------------------------------
+    # What the sheets of other addons share (customers at risk, the CSF
+    # register, the maturity assessment): tables and traffic lights
+    # ------------------------------------------------------------------
+    def table_name(self, wanted):
+        """A unique name for an Excel table (letters, digits, underscores)."""
+        base = re.sub(r"[^A-Za-z0-9_]", "", wanted or "") or "Table"
+        if not base[0].isalpha() or re.fullmatch(
+            r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]?\d*|[Cc]\d*", base
+        ):
+            # a table is not named like a cell (A1, R1C1)
+            base = "T_" + base
+        name, number = base, 1
+        while name.lower() in self._tables:
+            number += 1
+            name = f"{base}_{number}"
+        self._tables.add(name.lower())
+        return name
+
+    def traffic_lights(self, worksheet, first_row, first_col, last_row, last_col=None):
+        """Traffic lights on score cells (green from 70, amber from 40)."""
+        icon_set(worksheet, first_row, first_col, last_row, last_col)
+
+    def cell_fmt(self, kind, currency=None):
+        """The format of a table cell of ``kind`` (see write_table)."""
+        if kind in UNITS:
+            return self.unit_fmt(kind, currency)
+        return {
+            "int": self.fmt(num_format="#,##0"),
+            "number": self.fmt(num_format="0.00"),
+            "score": self.score_fmt,
+            "level": self.fmt(num_format="0.00"),
+            "date": self.fmt(num_format="yyyy-mm-dd"),
+            "long": self.fmt(text_wrap=True, valign="top"),
+        }.get(kind)
+
+    def write_value(self, worksheet, row, col, kind, value, currency=None):
+        """One cell of a table: a number, a date or a text, or a blank cell
+        (still formatted) for None."""
+        fmt = self.cell_fmt(kind, currency)
+        if value is None or value == "":
+            worksheet.write_blank(row, col, None, fmt)
+        elif kind in ("text", "long") or isinstance(value, str):
+            worksheet.write_string(row, col, str(value), fmt)
+        elif kind == "date":
+            worksheet.write_datetime(row, col, value, fmt)
+        elif isinstance(value, bool):
+            worksheet.write_boolean(row, col, value, fmt)
+        else:
+            worksheet.write_number(row, col, value, fmt)
+
+    def write_table(self, worksheet, row, columns, rows, name=None, freeze_cols=0):
+        """A table: the header at ``row`` and a line per entry of ``rows``.
+
+        ``columns``: [(key, label key, kind, width)]; ``kind`` is "text",
+        "long" (wrapped), "int", "number", "score" (traffic lights), "level",
+        "date", a unit ("count", "currency", "percent", "days", "hours",
+        "ratio") or "unit" (the entry's "unit"); an entry's value None is a
+        blank cell, and an entry's "currency" ({symbol, position, digits})
+        formats its amounts. With
+        ``name``, an Excel table with filters (the name made unique); else an
+        autofilter. The header row is frozen. Returns the last row written."""
+        headers = []
+        seen = set()
+        for _key, label, _kind, _width in columns:
+            text = self.label(label) or label
+            unique, number = text, 1
+            # an Excel table refuses two columns of one name
+            while unique.lower() in seen:
+                number += 1
+                unique = f"{text} ({number})"
+            seen.add(unique.lower())
+            headers.append(unique)
+        for col, text in enumerate(headers):
+            worksheet.write_string(row, col, text, self.header)
+        for offset, entry in enumerate(rows):
+            r = row + 1 + offset
+            for col, (key, _label, kind, _width) in enumerate(columns):
+                if kind == "unit":
+                    # the entry's own unit (indicators of several units)
+                    kind = entry.get("unit") if entry.get("unit") in UNITS else "number"
+                self.write_value(
+                    worksheet, r, col, kind, entry.get(key), entry.get("currency")
+                )
+        last = row + max(1, len(rows))
+        if name:
+            worksheet.add_table(
+                row,
+                0,
+                last,
+                len(columns) - 1,
+                {
+                    "name": self.table_name(name),
+                    "columns": [{"header": text} for text in headers],
+                    "autofilter": True,
+                    "style": "Table Style Light 9",
+                },
+            )
+        else:
+            worksheet.autofilter(row, 0, last, len(columns) - 1)
+        for col, (_key, _label, kind, _width) in enumerate(columns):
+            if kind == "score" and rows:
+                self.traffic_lights(worksheet, row + 1, col, last)
+        for col, (_key, _label, _kind, width) in enumerate(columns):
+            worksheet.set_column(col, col, width)
+        worksheet.set_row(row, 30)
+        worksheet.freeze_panes(row + 1, freeze_cols)
+        return last
 
     @property
     def header(self):
@@ -1135,7 +1250,7 @@ def write_history_sheet(book):
         last,
         len(HISTORY_HEADERS) - 1,
         {
-            "name": "ValueHistory",
+            "name": book.table_name("ValueHistory"),
             "columns": columns,
             "autofilter": True,
             "style": "Table Style Light 9",

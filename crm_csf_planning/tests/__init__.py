@@ -10,3 +10,6 @@ from . import test_security
 from . import test_migration
 from . import test_rpc_rights
 from . import test_ui
+from . import test_export
+from . import test_digest
+from . import test_export_tour

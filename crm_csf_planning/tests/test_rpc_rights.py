@@ -120,6 +120,8 @@ class TestPlanningRpcRights(CsfCommon):
             (csf, "action_open_drop_wizard", self.submitted.ids, _only("manager")),
             (csf, "action_refresh_health", self.draft.ids, READERS),
             (csf, "action_view_actions", self.draft.ids, READERS),
+            # Export to Excel: the readers of the factors' company
+            (csf, "action_export_xlsx", (self.draft | self.committed).ids, READERS),
             (
                 csf,
                 "get_heatmap_data",
@@ -163,6 +165,7 @@ class TestPlanningRpcRights(CsfCommon):
                 _only("manager"),
             ),
             (assessment, "action_view_ratings", self.assessment_running.ids, READERS),
+            (assessment, "action_export_xlsx", self.assessment_running.ids, READERS),
             (
                 "crm.maturity.assessment.line",
                 "action_open_line",

@@ -65,6 +65,36 @@ export class ScorecardDashboard extends Component {
         }
     }
 
+    formatShare(share) {
+        return share === null || share === undefined ? "—" : `${Math.round(share * 100)} %`;
+    }
+
+    openCustomerScore(row) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "crm.customer.score",
+            res_id: row.id,
+            views: [[false, "form"]],
+        });
+    }
+
+    openCustomersAtRisk() {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: _t("Customers at risk"),
+            res_model: "crm.customer.score",
+            domain: [
+                ["risk_band", "=", "high"],
+                ["partner_active", "=", true],
+                ["company_id", "=", this.state.data.at_risk.company_id],
+            ],
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+        });
+    }
+
     renderChart() {
         const cards = this.state.data.cards;
         if (!cards.length || !this.chartRef.el) {

@@ -16,6 +16,25 @@ registry.category("web_tour.tours").add("crm_bsc_strategy_map_tour", {
             trigger: ".o_crm_bsc_dashboard canvas",
         },
         {
+            content: "A customer at risk is listed with its salesperson",
+            trigger:
+                ".o_crm_bsc_at_risk_row:contains('Tour Customer at risk') .o_crm_bsc_at_risk_salesperson:contains('Tour Seller')",
+        },
+        {
+            content: "Open the customer's scores",
+            trigger: ".o_crm_bsc_at_risk_row:contains('Tour Customer at risk')",
+            run: "click",
+        },
+        {
+            content: "The customer's scores open",
+            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Tour Customer at risk')",
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_breadcrumb a:contains('Scorecard Dashboard')",
+            run: "click",
+        },
+        {
             content: "Open the scorecard from its card",
             trigger: ".o_crm_bsc_card:contains('Tour Map Scorecard')",
             run: "click",

@@ -218,7 +218,7 @@ class TestEngineStorage(EngineCommon):
             )
         )
         self.env.invalidate_all()
-        with mute_logger("odoo.addons.crm_bsc_scorecard.models.crm_bsc_engine"):
+        with mute_logger("odoo.addons.crm_bsc_scorecard.engine.processor"):
             self.sc_a._compute_values(self.jan)
         value = self.env["crm.bsc.indicator.value"].search(
             [("indicator_id", "=", broken.id), ("period_id", "=", self.jan.id)]

@@ -147,8 +147,8 @@ def _safe(combine, values):
     overflow, say) is a value of its own, not a failure of the run."""
     try:
         value, reason = combine(values)
-    except (ZeroDivisionError, OverflowError, ValueError) as error:
-        return Result.none(NoData(ERROR, error))
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return Result.none(ERROR)
     return Result(value, None) if reason is None else Result.none(reason)
 
 

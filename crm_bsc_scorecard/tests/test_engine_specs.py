@@ -12,10 +12,11 @@ from unittest.mock import patch
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..engine import families
+from ..engine import families, transactions
 from ..engine.family import Family
+from ..tools import customer_counts
 from ..tools.builtins import BUILTINS, SPECS, builtin_selection
-from ..tools.results import EMPTY_ZERO
+from ..tools.results import EMPTY_ZERO, Key
 from .engine_common import EngineCommon
 
 
@@ -123,6 +124,67 @@ class TestEngineSpecs(EngineCommon):
         self.env.invalidate_all()
         self.sc_a._compute_values_incremental()
         self.assertEqual(self.stored_values(), full)
+
+    def test_combined_customers_are_those_of_the_python_counter(self):
+        """compute_value's combinations of breakdowns (a channel with a
+        salesperson, say) of the customers family: the islands SQL and the
+        family's Python counter count the same customers."""
+        window = self.company_a.bsc_activity_window_days
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT tx.customer, tx.d, tx.src, tx.ch, tx.u, tx.t FROM (%s) AS tx",
+                transactions.lead_transactions_sql(self.company_a.id),
+            )
+        )
+        by_customer = {}
+        for customer, *transaction in self.env.cr.fetchall():
+            by_customer.setdefault(customer, []).append(tuple(transaction))
+        periods = [(p.id, p.date_from, p.date_to) for p in self.months]
+        expected = {}
+        for customer, txs in by_customer.items():
+            segment = self.env["res.partner"].browse(customer).customer_segment_id.id
+            customer_counts.add_counts(
+                expected,
+                customer_counts.customer_counts(
+                    txs, segment or None, periods, window, True, True, combined=True
+                ),
+            )
+        self.assertTrue(any(key[2] and key[3] for key in expected))
+        a = self.company_a
+        combos = {key[2:] for key in expected if sum(map(bool, key[2:])) >= 2}
+        for channel, user, team in sorted(combos, key=str):
+            for period in self.months:
+                key = Key(period.id, None, channel, user, team)
+                counts = expected.get(key, {})
+                dims = {"channel": channel, "user": user, "team": team}
+                with self.subTest(key=key):
+                    active = (
+                        self.ind["active_customers"]
+                        .with_company(a)
+                        .compute_value(period.date_from, period.date_to, **dims)
+                    )
+                    self.assertEqual(active.value, counts.get("active_count", 0))
+                    new = (
+                        self.ind["new_customers"]
+                        .with_company(a)
+                        .compute_value(period.date_from, period.date_to, **dims)
+                    )
+                    self.assertEqual(new.value, counts.get("new_count", 0))
+                    retention = (
+                        self.ind["retention_rate"]
+                        .with_company(a)
+                        .compute_value(period.date_from, period.date_to, **dims)
+                    )
+                    if counts.get("cohort_count"):
+                        self.assertAlmostEqual(
+                            retention.value,
+                            100.0
+                            * counts.get("retained_count", 0)
+                            / counts["cohort_count"],
+                        )
+                    else:
+                        self.assertIsNone(retention.value)
 
     def test_a_programming_error_in_a_family_fails_the_run(self):
         def broken(request):

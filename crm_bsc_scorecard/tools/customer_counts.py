@@ -76,7 +76,7 @@ def customers_table(active_rows, churn_rows, positions, count, table=None):
             total += running[position]
             running[position] = total
         for period_id, (start, end) in positions.items():
-            key = Key(period_id, *group)
+            key = (period_id, *group)
             active, cohort = running[end], running[start]
             if active:
                 table.setdefault(key, {})["active_count"] = float(active)

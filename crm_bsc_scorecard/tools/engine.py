@@ -82,7 +82,7 @@ def decode_rows(rows, measures, table=None):
             else:
                 key.append(value)
         else:
-            table.setdefault(Key(*key), {}).update(
+            table.setdefault(tuple(key), {}).update(
                 (name, float(number or 0.0))
                 for name, number in zip(measures, row[6:], strict=True)
             )
@@ -95,9 +95,9 @@ def required_keys(period_ids, segment_ids, channel_ids):
     keys = []
     for period_id in period_ids:
         for segment_id in segment_ids:
-            keys.append(Key(period_id, segment_id))
+            keys.append((period_id, segment_id, None, None, None))
             for channel_id in channel_ids:
-                keys.append(Key(period_id, segment_id, channel_id))
+                keys.append((period_id, segment_id, channel_id, None, None))
     return keys
 
 
@@ -134,22 +134,29 @@ def rule_results(rule, table, keys, segment_ids, channel_ids, users):
     for key, values in table.items():
         if wanted(key, segment_ids, channel_ids, users):
             results[key] = _safe(combine, {**zero, **values})
-    for key in keys:
-        if key not in results:
-            results[key] = (
-                _safe(combine, zero) if empty == EMPTY_ZERO else Result.none(NO_BASE)
-            )
+    if keys:
+        missing = _safe(combine, zero) if empty == EMPTY_ZERO else _NO_BASE
+        for key in keys:
+            if key not in results:
+                results[key] = missing
     return results
+
+
+# (results are many: plain tuples, see tools/results.py)
+_NO_BASE = Result.none(NO_BASE)
+_ERROR = Result.none(ERROR)
 
 
 def _safe(combine, values):
     """The Result of a rule's combination: an arithmetic failure (an
     overflow, say) is a value of its own, not a failure of the run."""
     try:
-        value, reason = combine(values)
+        pair = combine(values)
     except (ZeroDivisionError, OverflowError, ValueError):
-        return Result.none(ERROR)
-    return Result(value, None) if reason is None else Result.none(reason)
+        return _ERROR
+    if pair[1] is None:
+        return pair
+    return Result.none(pair[1])
 
 
 def ratio_results(numerator, denominator, scale=1.0):
@@ -211,7 +218,7 @@ def running_totals(table, ids, presence):
             for measure, change in by_position.get(position, {}).items():
                 totals[measure] = totals.get(measure, 0.0) + change
             if round(totals.get(presence, 0.0)):
-                result[Key(period_id, *dims)] = {
+                result[(period_id, *dims)] = {
                     measure: round(total, 6) for measure, total in totals.items()
                 }
     return result

@@ -56,6 +56,8 @@
     },
     "demo": [
         "demo/crm_bsc_demo.xml",
-        "demo/crm_customer_analytics_demo.xml",
     ],
+    # the demo's history and values (demo/__init__.py), when installed with
+    # demo data
+    "post_init_hook": "post_init_hook",
 }

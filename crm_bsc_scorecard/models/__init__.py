@@ -17,7 +17,6 @@ from . import crm_bsc_indicator_value
 from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_line
 from . import crm_bsc_engine
-from . import crm_bsc_demo
 from . import crm_bsc_indicator_pro_rata
 from . import crm_bsc_scorecard_line_view
 from . import crm_bsc_scorecard_manager
@@ -30,6 +29,5 @@ from . import crm_customer_score
 from . import crm_bsc_transaction_change_analytics
 from . import res_partner_analytics
 from . import crm_lead_analytics
-from . import crm_customer_score_demo
 from . import crm_bsc_workbook
 from . import crm_bsc_scorecard_customers_at_risk

@@ -14,6 +14,5 @@ from . import crm_maturity_signal
 from . import crm_maturity_evidence
 from . import crm_csf_contribution_weight
 from . import crm_csf_contribution
-from . import crm_csf_demo
 from . import crm_csf_export
 from . import digest_digest

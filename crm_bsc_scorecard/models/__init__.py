@@ -20,6 +20,7 @@ from . import crm_bsc_engine
 from . import crm_bsc_indicator_pro_rata
 from . import crm_bsc_scorecard_line_view
 from . import crm_bsc_scorecard_manager
+from . import crm_bsc_scorecard_xlsx
 from . import digest_digest
 from . import crm_bsc_objective_evidence
 from . import res_company_analytics

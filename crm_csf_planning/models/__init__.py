@@ -1,5 +1,6 @@
 from . import crm_csf_category
 from . import crm_csf
+from . import crm_csf_workflow
 from . import crm_csf_indicator
 from . import crm_csf_action
 from . import crm_csf_action_effect

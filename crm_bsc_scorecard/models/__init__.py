@@ -12,6 +12,7 @@ from . import mail_activity
 from . import mail_message
 from . import crm_bsc_objective
 from . import crm_bsc_indicator
+from . import crm_bsc_indicator_checks
 from . import crm_bsc_period
 from . import crm_bsc_indicator_value
 from . import crm_bsc_scorecard

@@ -1,5 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (the model is split by concern, a file per concern)
 """Indicators, continued (``crm_bsc_indicator.py`` holds the model, its
 fields, codes and dependencies, and the computation of a value): the checks
 of an indicator's objective, company and computation, the deletion guard and

@@ -1,5 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (the model is split by concern, a file per concern)
 """Scorecards, continued (``crm_bsc_scorecard.py`` holds the model, its
 fields, its scores and the computation of its values): the company checks,
 the rendering of the overview, and the lifecycle actions (activate, draft,

@@ -1,5 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (the model is split by concern, a file per concern)
 """Export to Excel: the workbook's data read with the exporting user's
 rights, handed to the pure builder (tools/xlsx_workbook.py)."""
 

@@ -1,5 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (the model is split by concern, a file per concern)
 """Customer scores, continued (``crm_customer_score.py`` holds the model, its
 fields, how it reads the transactions and its scheduled actions): fitting
 the models of a company, scoring its customers and writing the scores in

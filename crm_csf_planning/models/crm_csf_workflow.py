@@ -1,5 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (the model is split by concern, a file per concern)
 """Success factors, continued (``crm_csf.py`` holds the model, its fields,
 constraints and plan tracking): the commitment workflow, the health and
 measurement gaps, and the planning screens."""

@@ -287,6 +287,28 @@ class CrmBscScorecard(models.Model):
     @api.model
     def _evidence_sentence(self, cause, effect, evidence):
         """One sentence saying what was measured for a link."""
+        if evidence.verdict == evidence_tools.INSUFFICIENT and evidence.unchanged:
+            # enough history, but a score that did not move tells nothing
+            texts = {
+                ("cause",): _(
+                    "The score of %(cause)s did not change over %(periods)s "
+                    "periods: nothing shows whether it drives %(effect)s."
+                ),
+                ("effect",): _(
+                    "The score of %(effect)s did not change over %(periods)s "
+                    "periods: nothing shows whether %(cause)s drives it."
+                ),
+                ("cause", "effect"): _(
+                    "The scores of %(cause)s and %(effect)s did not change over "
+                    "%(periods)s periods: nothing shows whether one drives the "
+                    "other."
+                ),
+            }
+            return texts[tuple(evidence.unchanged)] % {
+                "cause": cause.display_name,
+                "effect": effect.display_name,
+                "periods": evidence.periods,
+            }
         if evidence.verdict == evidence_tools.INSUFFICIENT:
             return _(
                 "Too little history to test that %(cause)s drives %(effect)s: "

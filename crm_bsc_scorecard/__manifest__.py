@@ -4,7 +4,7 @@
     "name": "CRM Balanced Scorecard",
     "summary": "Customer segments, contact channels and a Balanced Scorecard "
     "per segment, computed from the CRM's own data",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM BSC Contributors",
@@ -56,6 +56,8 @@
     },
     "demo": [
         "demo/crm_bsc_demo.xml",
-        "demo/crm_customer_analytics_demo.xml",
     ],
+    # the demo's history and values (demo/__init__.py), when installed with
+    # demo data
+    "post_init_hook": "post_init_hook",
 }

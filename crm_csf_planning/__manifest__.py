@@ -34,6 +34,9 @@
     "demo": [
         "demo/crm_csf_demo.xml",
     ],
+    # the demo's assessments, contribution report and health
+    # (demo/__init__.py), when installed with demo data
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_backend": [
             "crm_csf_planning/static/src/**/*",

@@ -5,7 +5,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import http
 from odoo.http import content_disposition, request
 
-from ..models.crm_bsc_scorecard_manager import XLSX_MIME
+from ..models.crm_bsc_scorecard_xlsx import XLSX_MIME
 
 
 class CrmBscScorecardExport(http.Controller):

@@ -130,40 +130,8 @@ class CrmBscIndicatorValue(models.Model):
     )
 
     def init(self):
-        # Copies of the period's and the indicator's fields that earlier
-        # versions stored on every value: each foreign key among them cost a
-        # check per value written.
-        self.env.cr.execute(
-            SQL(
-                """
-                ALTER TABLE crm_bsc_indicator_value
-                    DROP COLUMN IF EXISTS perspective_id,
-                    DROP COLUMN IF EXISTS objective_id,
-                    DROP COLUMN IF EXISTS date_from,
-                    DROP COLUMN IF EXISTS period_type
-                """
-            )
-        )
-        # Indexes of earlier versions that only slowed the bulk writes down
-        # (the unique key covers the indicator; the breakdowns are indexed
-        # where they are set): dropped, the breakdowns' re-created partial.
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT indexname FROM pg_indexes
-                 WHERE tablename = 'crm_bsc_indicator_value'
-                   AND (indexname IN ('crm_bsc_indicator_value__indicator_id_index',
-                                      'crm_bsc_indicator_value__company_id_index')
-                        OR (indexname IN ('crm_bsc_indicator_value__segment_id_index',
-                                          'crm_bsc_indicator_value__channel_id_index',
-                                          'crm_bsc_indicator_value__user_id_index',
-                                          'crm_bsc_indicator_value__team_id_index')
-                            AND indexdef NOT LIKE '%%WHERE%%'))
-                """
-            )
-        )
-        for (name,) in self.env.cr.fetchall():
-            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+        # The columns and indexes of earlier versions are dropped by the
+        # migration to 18.0.1.2.0 (migrations/18.0.1.2.0/pre-migrate.py).
         # One value per key; empty dimensions compare equal ("all").
         self.env.cr.execute(
             SQL(

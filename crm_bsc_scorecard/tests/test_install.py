@@ -5,12 +5,6 @@ from odoo.tests import TransactionCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
-    def test_addon_installed(self):
-        module = self.env["ir.module.module"].search(
-            [("name", "=", "crm_bsc_scorecard")]
-        )
-        self.assertEqual(module.state, "installed")
-
     def test_perspectives_seeded(self):
         kinds = self.env["crm.bsc.perspective"].search([]).mapped("kind")
         for kind in ("financial", "customer", "internal", "learning"):

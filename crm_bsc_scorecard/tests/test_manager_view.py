@@ -179,6 +179,27 @@ class TestManagerView(ManagerViewCommon):
         self.assertIn(sentence, str(self.keep.link_evidence_html))
         self.assertIn(sentence, str(self.grow.link_evidence_html))
 
+    def test_link_evidence_sentence_of_an_unchanged_score(self):
+        """Enough history, but a score that did not change: the sentence says
+        so, not that the history is too short."""
+        rising = [10, 20, 30, 40, 50, 60, 70, 80]
+        cases = (
+            ([50] * 8, rising, "The score of MV Keep customers did not change"),
+            (rising, [70] * 8, "The score of MV Grow revenue did not change"),
+            ([50] * 8, [70] * 8, "The scores of MV Keep customers and MV Grow"),
+        )
+        for cause_scores, effect_scores, start in cases:
+            evidence = link_evidence.link_evidence(cause_scores, effect_scores)
+            self.assertEqual(evidence.verdict, link_evidence.INSUFFICIENT)
+            sentence = self.scorecard._evidence_sentence(self.keep, self.grow, evidence)
+            self.assertTrue(sentence.startswith(start), sentence)
+            self.assertIn("over 8 periods", sentence)
+            self.assertNotIn("Too little history", sentence)
+        # too few periods: too little history it is
+        evidence = link_evidence.link_evidence([50] * 4, [70] * 4)
+        sentence = self.scorecard._evidence_sentence(self.keep, self.grow, evidence)
+        self.assertIn("Too little history", sentence)
+
     def test_strategy_map_data(self):
         with self._at("12-02"):
             data = self.scorecard.with_user(self.user_bsc).get_strategy_map_data(

@@ -14,7 +14,9 @@ correlation (the shorter lag on a tie).
 Verdicts:
 
 - ``insufficient``: no lag has MIN_PERIODS pairs of scores that both vary
-  (drawn dashed);
+  (drawn dashed); ``unchanged`` then names the objectives whose score did
+  not change over pairs enough ("cause", "effect"), if any: too little
+  history is not the reason then;
 - ``supported``: the best correlation is at least SUPPORT_RHO (drawn solid);
 - ``weak``: positive but below SUPPORT_RHO (drawn solid, thin);
 - ``contradicted``: no lag shows a positive association (best correlation
@@ -35,8 +37,13 @@ VERDICTS = (SUPPORTED, WEAK, CONTRADICTED, INSUFFICIENT)
 
 # rho: the best correlation (None when insufficient); lag: its lag in
 # periods; periods: the number of pairs behind it; by_lag: {lag: (rho or
-# None, pairs)} for every lag measured.
-Evidence = namedtuple("Evidence", ["verdict", "rho", "lag", "periods", "by_lag"])
+# None, pairs)} for every lag measured; unchanged: when insufficient with
+# enough pairs, the sides ("cause", "effect") whose score did not change.
+Evidence = namedtuple(
+    "Evidence",
+    ["verdict", "rho", "lag", "periods", "by_lag", "unchanged"],
+    defaults=((),),
+)
 
 
 def ranks(values):
@@ -100,17 +107,26 @@ def link_evidence(cause, effect, max_lag=MAX_LAG, min_periods=MIN_PERIODS):
         raise ValueError("the histories must cover the same periods")
     by_lag = {}
     best = None
+    unchanged = None  # the flat sides of the lag with the most pairs
     for lag in range(max_lag + 1):
         pairs = lagged_pairs(cause, effect, lag)
         rho = None
         if len(pairs) >= min_periods:
             rho = spearman([p[0] for p in pairs], [p[1] for p in pairs])
+            if rho is None and (unchanged is None or len(pairs) > unchanged[0]):
+                flat = tuple(
+                    side
+                    for side, index in (("cause", 0), ("effect", 1))
+                    if len({p[index] for p in pairs}) == 1
+                )
+                unchanged = (len(pairs), flat)
         by_lag[lag] = (None if rho is None else round(rho, 4), len(pairs))
         if rho is not None and (best is None or rho > best[0] + 1e-12):
             best = (rho, lag, len(pairs))
     if best is None:
         periods = max((count for _rho, count in by_lag.values()), default=0)
-        return Evidence(INSUFFICIENT, None, None, periods, by_lag)
+        flat = unchanged[1] if unchanged else ()
+        return Evidence(INSUFFICIENT, None, None, periods, by_lag, flat)
     rho, lag, periods = best
     if rho >= SUPPORT_RHO:
         verdict = SUPPORTED

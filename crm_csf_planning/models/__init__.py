@@ -1,5 +1,6 @@
 from . import crm_csf_category
 from . import crm_csf
+from . import crm_csf_workflow
 from . import crm_csf_indicator
 from . import crm_csf_action
 from . import crm_csf_action_effect
@@ -14,6 +15,5 @@ from . import crm_maturity_signal
 from . import crm_maturity_evidence
 from . import crm_csf_contribution_weight
 from . import crm_csf_contribution
-from . import crm_csf_demo
 from . import crm_csf_export
 from . import digest_digest

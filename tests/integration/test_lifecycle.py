@@ -61,6 +61,25 @@ def test_without_demo_install_upgrade_uninstall(odoo_run):
             check=True,
         ).stdout.strip()
         assert demo == "0", "demo data was loaded"
+        generated = subprocess.run(
+            [
+                "psql",
+                "-X",
+                "-d",
+                db,
+                "-tAc",
+                (
+                    "SELECT (SELECT count(*) FROM ir_model WHERE model LIKE "
+                    "'crm.%.demo'), (SELECT count(*) FROM ir_model_data WHERE "
+                    "name LIKE 'demo\\_%' AND module LIKE 'crm\\_%')"
+                ),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        # the demo generators are no models, and did not run without demo
+        assert generated == "0|0", generated
 
         rc, log = odoo_run(db, "-u", ADDONS, "--stop-after-init")
         assert rc == 0, log[-3000:]

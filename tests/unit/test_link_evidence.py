@@ -131,3 +131,22 @@ def test_shorter_lag_wins_a_tie():
 def test_histories_must_cover_the_same_periods():
     with pytest.raises(ValueError):
         le.link_evidence([1, 2, 3], [1, 2])
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "unchanged"),
+    [
+        ([50] * 8, RISING, ("cause",)),
+        (RISING, [70] * 8, ("effect",)),
+        ([50] * 8, [70] * 8, ("cause", "effect")),
+        # too few pairs: the history is short, whether or not a score moved
+        ([50] * 5, [70] * 5, ()),
+        # enough varying history: not insufficient, nothing unchanged
+        (RISING, RISING, ()),
+    ],
+)
+def test_unchanged_scores_are_named(cause, effect, unchanged):
+    evidence = le.link_evidence(cause, effect, min_periods=6)
+    assert evidence.unchanged == unchanged
+    if unchanged:
+        assert evidence.verdict == le.INSUFFICIENT

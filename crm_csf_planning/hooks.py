@@ -1,0 +1,13 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import demo
+
+
+def post_init_hook(env):
+    """Generate the planning demo's assessments, contribution report and
+    health when the module was installed with its demo data (Odoo calls
+    the hook after the data and demo files are loaded, and sets the
+    module's ``demo`` flag only when its demo data loaded)."""
+    module = env["ir.module.module"].search([("name", "=", "crm_csf_planning")])
+    if module.demo:
+        demo.generate(env)

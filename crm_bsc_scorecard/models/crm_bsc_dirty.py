@@ -8,6 +8,9 @@ import datetime
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..engine import families as engine_families
+from ..engine import transactions
+
 # Fields of a lead whose change moves indicator values.
 LEAD_FIELDS = (
     "stage_id",
@@ -42,15 +45,8 @@ PARTNER_FIELDS = (
 # are looked at again: a transaction that started before it may have
 # committed after it.
 ORDERS_MARGIN = datetime.timedelta(minutes=15)
-FAMILIES = [
-    ("closed", "Won and lost opportunities"),
-    ("orders", "Sale orders"),
-    ("created", "Created leads and responses"),
-    ("pipeline", "Open pipeline"),
-    ("customers", "Customer activity"),
-    ("activities", "Activities"),
-    ("completeness", "Customer data"),
-]
+# the families of built-in indicators, as registered with the engine
+FAMILIES = engine_families.selection()
 
 
 class CrmBscDirty(models.Model):
@@ -266,14 +262,7 @@ class CrmBscDirty(models.Model):
     def _lead_transaction(self, lead, customer):
         """The customer transaction a lead is, as the engine reads it
         (company, customer, day, lead, channel, user, team), or None."""
-        if not (
-            lead.active
-            and lead.type == "opportunity"
-            and lead.stage_id.is_won
-            and lead.date_closed
-            and lead.company_id
-            and customer
-        ):
+        if not (transactions.is_won_lead(lead) and lead.company_id and customer):
             return None
         return (
             lead.company_id.id,

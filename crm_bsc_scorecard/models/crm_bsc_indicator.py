@@ -496,21 +496,20 @@ class CrmBscIndicator(models.Model):
         for indicator in self:
             spec = BUILTINS.get(indicator.builtin_code)
             # the descriptions are extracted for translation from tools/builtins.py
-            indicator.builtin_description = _(spec[6]) if spec else False  # pylint: disable=translation-required
+            indicator.builtin_description = _(spec.description) if spec else False  # pylint: disable=translation-required
 
     @api.onchange("builtin_code")
     def _onchange_builtin_code(self):
         spec = BUILTINS.get(self.builtin_code)
         if not spec:
             return
-        name, unit, direction, _kind, level, _reads, _description = spec
         if not self.name:
-            self.name = _(name)  # pylint: disable=translation-required
+            self.name = _(spec.name)  # pylint: disable=translation-required
         if not self.code:
             self.code = self.builtin_code
-        self.unit = unit
-        self.direction = direction
-        self.metric_level = level
+        self.unit = spec.unit
+        self.direction = spec.direction
+        self.metric_level = spec.level
 
     def _dependencies(self):
         """The indicators this one reads (ratio sides, formula codes)."""
@@ -794,11 +793,7 @@ class CrmBscIndicator(models.Model):
         # sudo: the engine reads the CRM of the current company in SQL and
         # stores nothing; the caller's group and company were checked above
         indicator = self.sudo()
-        # a channel with a salesperson (say) is no stored breakdown: group by
-        # every combination of the dimensions asked for
-        engine = indicator.env["crm.bsc.engine"].with_context(
-            crm_bsc_combined_breakdowns=True
-        )
+        engine = indicator.env["crm.bsc.engine"]
         period = indicator.env["crm.bsc.period"].search(
             [
                 ("company_id", "=", self.env.company.id),
@@ -824,9 +819,13 @@ class CrmBscIndicator(models.Model):
             force_channels=[key[2]] if key[2] else [],
             force_users=bool(user or team),
         )
-        results = engine._compute(scope, indicator)
-        value, reason = results[indicator].get(key, (None, "no_base"))
-        return ComputedValue(value, reason)
+        # a channel with a salesperson (say) is no stored breakdown: group by
+        # every combination of the dimensions asked for; the families are
+        # those of the scheduled run
+        results = engine._compute(scope, indicator, combined=True)
+        value, reason = results[indicator].get(key, (None, engine_tools.NO_BASE))
+        # (plain text: a reason travels through RPC)
+        return ComputedValue(value, None if reason is None else str(reason))
 
     def _compute_value_record(self, value, model, argument):
         """The record of ``model`` that ``value`` (a record, an id, or None)

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import scoring
+from ..engine import storage
 from . import bsc_guards
 
 STATUSES = [
@@ -445,9 +445,11 @@ class CrmBscIndicatorValue(models.Model):
         """Store target, score and status from the governing scorecard line.
 
         The governing line is the one of the company's active (else draft)
-        scorecard of the value's segment and granularity. Values broken down
-        by salesperson or team are not scored. Missing values and scores are
-        stored as NULL, not 0, so that averages skip them.
+        scorecard of the value's segment and granularity. Values per
+        channel are scored against the line's target, values per
+        salesperson or team are not (engine/storage.line_score). Missing
+        values and scores are stored as NULL, not 0, so that averages skip
+        them.
         """
         if not self:
             return
@@ -471,13 +473,10 @@ class CrmBscIndicatorValue(models.Model):
                 )
             )
             number = value.value if value.has_value else None
-            target = score = None
-            status = scoring.NO_DATA
-            if line and not value.user_id and not value.team_id:
-                target = line.target
-                score, status = line._evaluate(number)
-            elif number is not None:
-                status = "unscored"
+            # the one scoring path, that of the computed values too
+            target, score, status = storage.line_score(
+                line, number, value.user_id.id, value.team_id.id
+            )
             rows.append(
                 SQL("(%s, %s, %s, %s, %s)", value.id, number, target, score, status)
             )

@@ -1,5 +1,6 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import dataclasses
 import logging
 from collections import defaultdict
 
@@ -12,6 +13,7 @@ from odoo.tools import SQL, mute_logger
 
 from ..tools import engine as engine_tools
 from ..tools import scoring
+from ..tools.builtins import BUILTINS
 from . import bsc_guards
 from .crm_bsc_indicator_value import STATUSES
 from .crm_bsc_period import PERIOD_TYPES
@@ -483,10 +485,7 @@ class CrmBscScorecard(models.Model):
         the computation kept on the scorecards); closed periods are never
         rewritten. Returns the number of values written.
         """
-        # the customer counts are read from every transaction, and kept
-        engine = self.env["crm.bsc.engine"].with_context(
-            crm_bsc_customer_counts="compute"
-        )
+        engine = self.env["crm.bsc.engine"]
         written = 0
         for (company, period_type), scorecards in self.grouped(
             lambda s: (s.company_id, s.period_type)
@@ -501,23 +500,30 @@ class CrmBscScorecard(models.Model):
                 else self._open_periods(period_type, company)
             ).filtered(lambda p: p.state == "open")
             indicators = scorecards.line_ids.indicator_id
-            computed = engine._closure(indicators)
-            computed = [i for i in computed if i.computation != "manual"]
-            if not group_periods or not computed:
-                if periods is None:
-                    scorecards.values_computed_at = fields.Datetime.now()
-                continue
             segment_ids = sorted(
                 {s.segment_id.id or None for s in scorecards} | {None},
                 key=lambda s: s or 0,
             )
+            # the closure of the indicators is computed once, with the scope
             scope = engine.with_company(company)._scope(
                 company,
                 [(p.id, p.date_from, p.date_to) for p in group_periods],
                 segment_ids,
                 indicators,
             )
-            results = engine.with_company(company)._compute(scope, indicators)
+            computed = [
+                indicator
+                for indicator in scope.ordered + list(scope.broken)
+                if indicator.computation != "manual"
+            ]
+            if not group_periods or not computed:
+                if periods is None:
+                    scorecards.values_computed_at = fields.Datetime.now()
+                continue
+            # the customer counts are read from every transaction, and kept
+            results = engine.with_company(company)._compute(
+                scope, indicators, counts="compute"
+            )
             written += engine._store(scope, period_type, results, computed)
             if periods is None:
                 # when all the open periods were last computed (not a range
@@ -772,8 +778,7 @@ class CrmBscScorecard(models.Model):
             ranges[company_id, family].append((start, end))
         # the customer counts kept are brought up to date with the changed
         # customers, and read instead of every transaction
-        engine = self.env["crm.bsc.engine"].with_context(crm_bsc_customer_counts="kept")
-        counts_kept = engine._catch_up_customer_counts()
+        counts_kept = self.env["crm.bsc.customer.count"]._catch_up()
         written = 0
         busy = set()
         for (company, period_type), group in scorecards.grouped(
@@ -804,35 +809,44 @@ class CrmBscScorecard(models.Model):
     def _compute_group_incremental(self, company, period_type, ranges, counts_kept):
         """The incremental recompute of one group of scorecards (one company
         and granularity) for the pending ``ranges`` {(company id, family):
-        [(start, end)]}."""
-        engine = self.env["crm.bsc.engine"].with_context(crm_bsc_customer_counts="kept")
+        [(start, end)]}: each built-in is recomputed for the open periods
+        that its dirty families (its spec says which) touched."""
+        engine = self.env["crm.bsc.engine"].with_company(company)
         Period = self.env["crm.bsc.period"]
         written = 0
-        group = self
         periods = self._open_periods(period_type, company)
-        closure = engine._closure(group.line_ids.indicator_id)
         source = company.bsc_transaction_source or "opportunities"
         segment_ids = sorted(
-            {s.segment_id.id or None for s in group} | {None}, key=lambda s: s or 0
+            {s.segment_id.id or None for s in self} | {None}, key=lambda s: s or 0
         )
+        # the channels and breakdowns of all the group's indicators (what a
+        # ratio reads is kept with the ratio's channels too), and the
+        # closure, computed once
+        scope = engine._scope(
+            company,
+            [(p.id, p.date_from, p.date_to) for p in periods],
+            segment_ids,
+            self.line_ids.indicator_id,
+        )
+        closure = scope.ordered + list(scope.broken)
         pending = (
-            self._pending_customer_periods(
-                company, periods, segment_ids, group, closure
-            )
-            if counts_kept
-            else None
+            self._pending_customer_periods(scope, closure) if counts_kept else None
         )
         affected = {}
         for indicator in closure:
             if indicator.computation == "builtin":
-                family = engine_tools.family_of(indicator.builtin_code, source)
-                if family == "customers" and pending is not None:
+                spec = BUILTINS[indicator.builtin_code]
+                if spec.family_for(source) == "customers" and pending is not None:
                     # exactly the periods whose counts changed
                     affected[indicator] = periods.filtered(
                         lambda p, pending=pending: p.id in pending
                     )
                     continue
-                spans = ranges.get((company.id, family), [])
+                spans = [
+                    span
+                    for family in spec.dirty_families(source)
+                    for span in ranges.get((company.id, family), [])
+                ]
                 affected[indicator] = periods.filtered(
                     lambda p, spans=spans: any(
                         p.date_from <= end and p.date_to >= start
@@ -841,7 +855,7 @@ class CrmBscScorecard(models.Model):
                 )
             elif indicator.computation in ("ratio", "formula"):
                 affected[indicator] = Period.union(
-                    *(affected.get(dep, Period) for dep in indicator._dependencies())
+                    *(affected.get(dep, Period) for dep in scope.deps[indicator])
                 )
         by_periods = defaultdict(lambda: self.env["crm.bsc.indicator"])
         for indicator, touched in affected.items():
@@ -849,42 +863,28 @@ class CrmBscScorecard(models.Model):
                 by_periods[tuple(sorted(touched.ids))] |= indicator
         for period_ids, indicators in by_periods.items():
             touched = Period.browse(period_ids)
-            # the channels and breakdowns of all the group's indicators:
-            # what a ratio reads is kept with the ratio's channels too
-            scope = engine.with_company(company)._scope(
-                company,
-                [(p.id, p.date_from, p.date_to) for p in touched],
-                segment_ids,
-                group.line_ids.indicator_id,
+            part = dataclasses.replace(
+                scope, periods=[(p.id, p.date_from, p.date_to) for p in touched]
             )
-            results = engine.with_company(company)._compute(scope, indicators)
-            written += engine._store(scope, period_type, results, list(indicators))
+            results = engine._compute(part, indicators, counts="kept")
+            written += engine._store(part, period_type, results, list(indicators))
         return written
 
-    def _pending_customer_periods(self, company, periods, segment_ids, group, closure):
+    def _pending_customer_periods(self, scope, closure):
         """The open periods whose kept customer counts changed since their
         values were computed, or None when the counts are not kept for all
         of them (the dates of the changes say what to recompute then)."""
-        if not periods or (company.bsc_transaction_source or "opportunities") != (
-            "opportunities"
-        ):
+        if not scope.periods or scope.transaction_source != "opportunities":
             return None
         members = [
             indicator
             for indicator in closure
             if indicator.computation == "builtin"
-            and engine_tools.family_of(indicator.builtin_code) == "customers"
+            and BUILTINS[indicator.builtin_code].family == "customers"
         ]
         if not members:
             return None
-        engine = self.env["crm.bsc.engine"].with_company(company)
-        scope = engine._scope(
-            company,
-            [(p.id, p.date_from, p.date_to) for p in periods],
-            segment_ids,
-            group.line_ids.indicator_id,
-        )
-        return engine._pending_customer_periods(
+        return self.env["crm.bsc.customer.count"]._pending_periods(
             scope,
             any(scope.channel_ids.get(indicator.id) for indicator in members),
             any(scope.users.get(indicator.id) for indicator in members),

@@ -16,6 +16,7 @@ from . import test_engine_storage
 from . import test_engine_cron
 from . import test_engine_incremental
 from . import test_engine_orm_equivalence
+from . import test_engine_specs
 from . import test_translations
 from . import test_rpc_rights
 from . import test_trust

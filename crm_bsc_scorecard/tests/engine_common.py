@@ -326,16 +326,15 @@ class EngineCommon(BscCommon):
         }
         cls.ind = {}
         for code, spec in BUILTINS.items():
-            name, unit, direction, kind, level, _reads, _description = spec
             cls.ind[code] = cls._indicator(
                 f"eng_{code}",
-                perspectives[kind],
-                name=f"Eng {name}",
+                perspectives[spec.perspective],
+                name=f"Eng {spec.name}",
                 computation="builtin",
                 builtin_code=code,
-                unit=unit,
-                direction=direction,
-                metric_level=level,
+                unit=spec.unit,
+                direction=spec.direction,
+                metric_level=spec.level,
                 channel_ids=[(6, 0, (cls.phone | cls.email).ids)],
                 breakdown_by_user=True,
             )

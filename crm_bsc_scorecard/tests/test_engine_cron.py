@@ -143,7 +143,7 @@ class TestEngineCron(EngineCommon):
         )
         self.env.invalidate_all()
         with mute_logger(
-            "odoo.addons.crm_bsc_scorecard.models.crm_bsc_engine", "odoo.sql_db"
+            "odoo.addons.crm_bsc_scorecard.engine.processor", "odoo.sql_db"
         ):
             self.assertEqual(self.run_batch(), (3, 2))
         values = self.env["crm.bsc.indicator.value"].search(

@@ -13,6 +13,8 @@ from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..engine.families import customers as customers_family
+from ..engine.family import Request
 from .engine_common import EngineCommon, dt
 
 
@@ -85,12 +87,11 @@ class TestEngineIncremental(EngineCommon):
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
         self.assertTrue(self.env.cr.fetchone()[0], "the change left no trace")
-        Engine = self.registry["crm.bsc.engine"]
         read_all = patch.object(
-            Engine,
-            "_customers_table",
+            customers_family,
+            "islands_table",
             autospec=True,
-            side_effect=Engine._customers_table,
+            side_effect=customers_family.islands_table,
         )
         with read_all as customers_table:
             self.scorecards._compute_values_incremental()
@@ -421,7 +422,7 @@ class TestEngineIncremental(EngineCommon):
             self.ind["active_customers"],
         )
         scope.window_days = window
-        table = engine._kept_customer_counts(scope, channels, users)
+        table = self.env["crm.bsc.customer.count"]._kept_table(scope, channels, users)
         self.assertTrue(table)
         self.assertEqual(
             {key for key in table if key[3] is not None},
@@ -432,11 +433,10 @@ class TestEngineIncremental(EngineCommon):
         """While one transaction works on the counts, another one neither
         applies the pending changes nor keeps counts: it reads every
         transaction."""
-        engine = self.env["crm.bsc.engine"]
-        self.assertTrue(engine._catch_up_customer_counts())
+        self.assertTrue(self.env["crm.bsc.customer.count"]._catch_up())
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other_cr:
             other = api.Environment(other_cr, SUPERUSER_ID, {})["crm.bsc.engine"]
-            self.assertFalse(other._catch_up_customer_counts())
+            self.assertFalse(other.env["crm.bsc.customer.count"]._catch_up())
             other_cr.execute(SQL("SELECT count(*) FROM crm_bsc_customer_count"))
             before = other_cr.fetchone()[0]
             period = self.mar
@@ -446,9 +446,7 @@ class TestEngineIncremental(EngineCommon):
                 [None],
                 other.env["crm.bsc.indicator"],
             )
-            other.with_context(
-                crm_bsc_customer_counts="compute"
-            )._customers_family_table(scope, False, False)
+            customers_family.FAMILY.table(Request(other.env, scope, counts="compute"))
             other_cr.execute(SQL("SELECT count(*) FROM crm_bsc_customer_count"))
             self.assertEqual(other_cr.fetchone()[0], before)
             other_cr.rollback()

@@ -220,7 +220,7 @@ class TestEngineMethods(EngineCommon):
         self.env.invalidate_all()
         with (
             self.assertLogs(
-                "odoo.addons.crm_bsc_scorecard.models.crm_bsc_engine", "WARNING"
+                "odoo.addons.crm_bsc_scorecard.engine.processor", "WARNING"
             ),
             mute_logger("odoo.sql_db"),
         ):

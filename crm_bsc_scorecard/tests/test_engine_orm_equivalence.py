@@ -11,20 +11,13 @@ from collections import defaultdict
 from odoo.tests import tagged
 
 from ..tools.builtins import BUILTINS
+from ..tools.results import EMPTY_ZERO
 from .engine_common import EngineCommon
 
 DAY = datetime.timedelta(days=1)
 # built-ins whose value over nothing is 0 (counts and sums); the others have
-# no value over nothing
-ZERO_WHEN_EMPTY = {
-    "won_deals",
-    "won_revenue",
-    "new_leads",
-    "pipeline_value",
-    "weighted_pipeline",
-    "active_customers",
-    "new_customers",
-}
+# no value over nothing: as their specs say
+ZERO_WHEN_EMPTY = {code for code, spec in BUILTINS.items() if spec.empty == EMPTY_ZERO}
 SETS = [
     (),
     ("seg",),

@@ -131,22 +131,49 @@ class TestEngineStorage(EngineCommon):
             sorted(values.mapped("date_from"), reverse=True),
         )
 
-    def test_breakdowns_are_stored_unscored(self):
+    def test_breakdowns_are_scored_per_channel_not_per_person(self):
+        """A per-channel value is scored against the line's target (a
+        channel is a slice of the same objective); per salesperson and team
+        values are not (their targets belong to the contribution report).
+        (This test asserted before that channel values were unscored too,
+        while the same manual values were scored: issue 12.)"""
         self.compute_a()
-        # per channel, salesperson, team and segment with one of them
+
+        def line(scorecard):
+            return scorecard.line_ids.filtered(
+                lambda line: line.indicator_id == self.ind["won_revenue"]
+            )
+
+        # per channel, salesperson, team and segment with one of them, with
+        # the scorecard whose line scores it (None: not scored)
         expected = [
-            ({"channel": self.email}, 2000.0),  # T3
-            ({"user": self.u2}, 2000.0),
-            ({"team": self.team_b}, 2000.0),
-            ({"segment": self.wholesale, "channel": self.email}, 2000.0),
-            ({"segment": self.wholesale, "user": self.u2}, 2000.0),
-            ({"channel": self.phone}, 0.0),  # a watched channel: always kept
+            ({"channel": self.email}, 2000.0, self.sc_a),  # T3
+            ({"user": self.u2}, 2000.0, None),
+            ({"team": self.team_b}, 2000.0, None),
+            (
+                {"segment": self.wholesale, "channel": self.email},
+                2000.0,
+                self.sc_a_wholesale,
+            ),
+            ({"segment": self.wholesale, "user": self.u2}, 2000.0, None),
+            # a watched channel: always kept
+            ({"channel": self.phone}, 0.0, self.sc_a),
         ]
-        for dims, number in expected:
+        for dims, number, scorecard in expected:
             value = self.value_record("won_revenue", self.jan, **dims)
             self.assertEqual(len(value), 1, dims)
-            self.assertEqual((value.value, value.status), (number, "unscored"), dims)
-            self.assertFalse(value.target, dims)
+            self.assertEqual(value.value, number, dims)
+            if scorecard:
+                governing = line(scorecard)
+                score, status = governing._evaluate(number)
+                self.assertEqual(
+                    (value.target, value.score, value.status),
+                    (governing.target, score, status),
+                    dims,
+                )
+            else:
+                self.assertEqual(value.status, "unscored", dims)
+                self.assertFalse(value.target, dims)
         # the customers of a salesperson: U1 in March, C1 and C3
         value = self.value_record("active_customers", self.mar, user=self.u1)
         self.assertEqual(value.value, 2.0)
@@ -218,7 +245,7 @@ class TestEngineStorage(EngineCommon):
             )
         )
         self.env.invalidate_all()
-        with mute_logger("odoo.addons.crm_bsc_scorecard.models.crm_bsc_engine"):
+        with mute_logger("odoo.addons.crm_bsc_scorecard.engine.processor"):
             self.sc_a._compute_values(self.jan)
         value = self.env["crm.bsc.indicator.value"].search(
             [("indicator_id", "=", broken.id), ("period_id", "=", self.jan.id)]

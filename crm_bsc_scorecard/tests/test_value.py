@@ -105,6 +105,27 @@ class TestValue(BscCommon):
         value = self._value(self.revenue, self.january, 80.0, team_id=team.id)
         self.assertEqual(self._status(value)[3], "unscored")
 
+    def test_values_per_channel_are_scored_against_the_line(self):
+        """A channel is a slice of the same objective: a manual value per
+        channel is scored like a computed one (engine/storage.line_score)."""
+        value = self._value(
+            self.revenue, self.january, 80.0, channel_id=self.channel.id
+        )
+        self.assertEqual(self._status(value), (80.0, 100.0, 55.0, "warning"))
+        missing = self._value(
+            self.revenue, self.february, None, channel_id=self.channel.id
+        )
+        self.assertEqual(self._status(missing)[1:], (100.0, None, "no_data"))
+        # a channel with a salesperson is the salesperson's: not scored
+        value = self._value(
+            self.revenue,
+            self.february,
+            80.0,
+            channel_id=self.channel.id,
+            user_id=self.user_bsc.id,
+        )
+        self.assertEqual(self._status(value), (80.0, None, None, "unscored"))
+
     def test_granularity_must_match(self):
         value = self._value(self.revenue, self.quarter, 80.0)
         self.assertEqual(self._status(value), (80.0, None, None, "unscored"))

@@ -2,9 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The library of built-in CRM indicators: what each one counts.
 
-Pure Python metadata (no Odoo import); the SQL that computes them lives in
-``models/crm_bsc_engine.py``. These definitions are the contract that the
-engine, the benchmark's hand-written SQL and the tests all follow.
+Pure Python metadata (no Odoo import): one ``BuiltinSpec`` per built-in, from
+which the selection of built-in codes, the engine's rules (the measures a
+built-in reads from its family and how it combines them), the sale-order
+variants, the families the incremental run recomputes and the tests'
+expectations are all derived. The SQL of each family lives in
+``engine/families/``. These definitions are the contract that the engine,
+the benchmark's hand-written SQL and the tests all follow.
 
 Common definitions (period [s, e], both days included; datetimes are taken
 as UTC dates; only the leads of the computing company count):
@@ -26,6 +30,11 @@ as UTC dates; only the leads of the computing company count):
   transaction for "new").
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .results import EMPTY_NONE, EMPTY_ZERO, NO_BASE, Rule, ratio
+
 
 def _(source):
     """Mark a text for translation: Odoo's extractor collects the texts of
@@ -34,201 +43,360 @@ def _(source):
     return source
 
 
+@dataclass(frozen=True)
+class BuiltinSpec:
+    """One built-in indicator, everything about it in one place."""
+
+    code: str
+    name: str  # marked for translation, translated where shown
+    unit: str
+    direction: str
+    perspective: str  # the kind of perspective it belongs to
+    level: str  # metric level
+    family: str  # the family (engine/families/<family>.py) that computes it
+    measures: tuple  # the measures of its family it reads
+    combine: Callable  # measures -> (value, None) or (None, reason)
+    empty: str  # what a key without any row gets: EMPTY_ZERO or EMPTY_NONE
+    reads: tuple  # the kinds of data it reads (documentation)
+    description: str
+    # the family it reads when the company counts confirmed sale orders as
+    # its customer transactions (None: the same family)
+    sale_family: str | None = None
+    # the families whose pending changes make it dirty (empty: the family
+    # it reads)
+    dirtied_by: tuple = ()
+
+    def family_for(self, transaction_source="opportunities"):
+        """The family that computes it for a company's transaction source."""
+        if transaction_source == "sale_orders" and self.sale_family:
+            return self.sale_family
+        return self.family
+
+    def dirty_families(self, transaction_source="opportunities"):
+        """The families whose pending changes make it be recomputed."""
+        return self.dirtied_by or (self.family_for(transaction_source),)
+
+    @property
+    def rule(self):
+        """The rule the engine computes it by (see tools.engine.rule_results)."""
+        return Rule(self.measures, self.combine, self.empty)
+
+
 TRANSACTIONS = "transactions"
 LEADS = "leads"
 ACTIVITIES = "activities"
 CUSTOMERS = "customers"
 MESSAGES = "messages"
 
-# code: (name, unit, direction, perspective kind, metric level, reads, description)
-BUILTINS = {
-    "new_customers": (
-        _("New customers"),
-        "count",
-        "higher",
-        "customer",
-        "customer",
-        (TRANSACTIONS,),
-        _("Customers whose first transaction ever falls in the period."),
+SPECS = (
+    BuiltinSpec(
+        code="new_customers",
+        name=_("New customers"),
+        unit="count",
+        direction="higher",
+        perspective="customer",
+        level="customer",
+        family="customers",
+        measures=("new_count",),
+        combine=lambda m: (m["new_count"], None),
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        description=_("Customers whose first transaction ever falls in the period."),
     ),
-    "active_customers": (
-        _("Active customers"),
-        "count",
-        "higher",
-        "customer",
-        "customer",
-        (TRANSACTIONS,),
-        _(
+    BuiltinSpec(
+        code="active_customers",
+        name=_("Active customers"),
+        unit="count",
+        direction="higher",
+        perspective="customer",
+        level="customer",
+        family="customers",
+        measures=("active_count",),
+        combine=lambda m: (m["active_count"], None),
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        description=_(
             "Customers with a transaction in the activity window that ends on "
             "the last day of the period."
         ),
     ),
-    "retention_rate": (
-        _("Customer retention rate"),
-        "percent",
-        "higher",
-        "customer",
-        "customer",
-        (TRANSACTIONS,),
-        _(
+    BuiltinSpec(
+        code="retention_rate",
+        name=_("Customer retention rate"),
+        unit="percent",
+        direction="higher",
+        perspective="customer",
+        level="customer",
+        family="customers",
+        measures=("retained_count", "cohort_count"),
+        combine=lambda m: ratio(m["retained_count"], m["cohort_count"], 100.0),
+        empty=EMPTY_NONE,
+        reads=(TRANSACTIONS,),
+        description=_(
             "Of the customers active the day before the period starts, the "
             "share still active on its last day. No customers at the start: no "
             "value."
         ),
     ),
-    "churn_rate": (
-        _("Customer churn rate"),
-        "percent",
-        "lower",
-        "customer",
-        "customer",
-        (TRANSACTIONS,),
-        _(
+    BuiltinSpec(
+        code="churn_rate",
+        name=_("Customer churn rate"),
+        unit="percent",
+        direction="lower",
+        perspective="customer",
+        level="customer",
+        family="customers",
+        measures=("retained_count", "cohort_count"),
+        combine=lambda m: (
+            (None, NO_BASE)
+            if not m["cohort_count"]
+            else (100.0 - 100.0 * m["retained_count"] / m["cohort_count"], None)
+        ),
+        empty=EMPTY_NONE,
+        reads=(TRANSACTIONS,),
+        description=_(
             "100 % minus the retention rate: the share of the customers active "
             "the day before the period that are no longer active at its end."
         ),
     ),
-    "won_revenue": (
-        _("Won revenue"),
-        "currency",
-        "higher",
-        "financial",
-        "operational",
-        (TRANSACTIONS,),
-        _("Sum of the expected revenue of the opportunities won in the period."),
+    BuiltinSpec(
+        code="won_revenue",
+        name=_("Won revenue"),
+        unit="currency",
+        direction="higher",
+        perspective="financial",
+        level="operational",
+        family="closed",
+        sale_family="orders",
+        measures=("won_amount",),
+        combine=lambda m: (m["won_amount"], None),
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        description=_(
+            "Sum of the expected revenue of the opportunities won in the period."
+        ),
     ),
-    "won_deals": (
-        _("Won deals"),
-        "count",
-        "higher",
-        "financial",
-        "operational",
-        (TRANSACTIONS,),
-        _("Number of opportunities won in the period."),
+    BuiltinSpec(
+        code="won_deals",
+        name=_("Won deals"),
+        unit="count",
+        direction="higher",
+        perspective="financial",
+        level="operational",
+        family="closed",
+        sale_family="orders",
+        measures=("won_count",),
+        combine=lambda m: (m["won_count"], None),
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        description=_("Number of opportunities won in the period."),
     ),
-    "avg_deal_size": (
-        _("Average deal size"),
-        "currency",
-        "higher",
-        "financial",
-        "operational",
-        (TRANSACTIONS,),
-        _("Won revenue divided by won deals in the period."),
+    BuiltinSpec(
+        code="avg_deal_size",
+        name=_("Average deal size"),
+        unit="currency",
+        direction="higher",
+        perspective="financial",
+        level="operational",
+        family="closed",
+        sale_family="orders",
+        measures=("won_amount", "won_count"),
+        combine=lambda m: ratio(m["won_amount"], m["won_count"]),
+        empty=EMPTY_NONE,
+        reads=(TRANSACTIONS,),
+        description=_("Won revenue divided by won deals in the period."),
     ),
-    "win_rate": (
-        _("Win rate"),
-        "percent",
-        "higher",
-        "internal",
-        "process",
-        (LEADS,),
-        _("Opportunities won in the period, as a share of those won or lost in it."),
+    BuiltinSpec(
+        code="win_rate",
+        name=_("Win rate"),
+        unit="percent",
+        direction="higher",
+        perspective="internal",
+        level="process",
+        family="closed",
+        measures=("won_count", "lost_count"),
+        combine=lambda m: ratio(
+            m["won_count"], m["won_count"] + m["lost_count"], 100.0
+        ),
+        empty=EMPTY_NONE,
+        reads=(LEADS,),
+        description=_(
+            "Opportunities won in the period, as a share of those won or lost in it."
+        ),
     ),
-    "lost_rate": (
-        _("Lost rate"),
-        "percent",
-        "lower",
-        "internal",
-        "process",
-        (LEADS,),
-        _("Opportunities lost in the period, as a share of those won or lost in it."),
+    BuiltinSpec(
+        code="lost_rate",
+        name=_("Lost rate"),
+        unit="percent",
+        direction="lower",
+        perspective="internal",
+        level="process",
+        family="closed",
+        measures=("won_count", "lost_count"),
+        combine=lambda m: ratio(
+            m["lost_count"], m["won_count"] + m["lost_count"], 100.0
+        ),
+        empty=EMPTY_NONE,
+        reads=(LEADS,),
+        description=_(
+            "Opportunities lost in the period, as a share of those won or lost in it."
+        ),
     ),
-    "pipeline_value": (
-        _("Pipeline value"),
-        "currency",
-        "higher",
-        "financial",
-        "operational",
-        (LEADS,),
-        _(
+    BuiltinSpec(
+        code="pipeline_value",
+        name=_("Pipeline value"),
+        unit="currency",
+        direction="higher",
+        perspective="financial",
+        level="operational",
+        family="pipeline",
+        measures=("pipeline_amount",),
+        combine=lambda m: (m["pipeline_amount"], None),
+        empty=EMPTY_ZERO,
+        reads=(LEADS,),
+        description=_(
             "Expected revenue of the opportunities open on the last day of the "
             "period: converted by then and not yet won or lost."
         ),
     ),
-    "weighted_pipeline": (
-        _("Weighted pipeline"),
-        "currency",
-        "higher",
-        "financial",
-        "operational",
-        (LEADS,),
-        _(
+    BuiltinSpec(
+        code="weighted_pipeline",
+        name=_("Weighted pipeline"),
+        unit="currency",
+        direction="higher",
+        perspective="financial",
+        level="operational",
+        family="pipeline",
+        measures=("pipeline_weighted",),
+        combine=lambda m: (m["pipeline_weighted"], None),
+        empty=EMPTY_ZERO,
+        reads=(LEADS,),
+        description=_(
             "Expected revenue times probability of the opportunities open on "
             "the last day of the period."
         ),
     ),
-    "sales_cycle_days": (
-        _("Sales cycle"),
-        "days",
-        "lower",
-        "internal",
-        "process",
-        (TRANSACTIONS,),
-        _(
+    BuiltinSpec(
+        code="sales_cycle_days",
+        name=_("Sales cycle"),
+        unit="days",
+        direction="lower",
+        perspective="internal",
+        level="process",
+        family="closed",
+        sale_family="orders",
+        measures=("cycle_days", "won_count"),
+        combine=lambda m: ratio(m["cycle_days"], m["won_count"]),
+        empty=EMPTY_NONE,
+        reads=(TRANSACTIONS,),
+        description=_(
             "Average number of days from creation to closing of the "
             "opportunities won in the period."
         ),
     ),
-    "new_leads": (
-        _("New leads"),
-        "count",
-        "higher",
-        "internal",
-        "process",
-        (LEADS,),
-        _("Leads and opportunities created in the period, archived ones included."),
+    BuiltinSpec(
+        code="new_leads",
+        name=_("New leads"),
+        unit="count",
+        direction="higher",
+        perspective="internal",
+        level="process",
+        family="created",
+        measures=("created_count",),
+        combine=lambda m: (m["created_count"], None),
+        empty=EMPTY_ZERO,
+        reads=(LEADS,),
+        description=_(
+            "Leads and opportunities created in the period, archived ones included."
+        ),
     ),
-    "lead_conversion_rate": (
-        _("Lead conversion rate"),
-        "percent",
-        "higher",
-        "internal",
-        "process",
-        (LEADS,),
-        _("Of the leads created in the period, the share converted to an opportunity."),
+    BuiltinSpec(
+        code="lead_conversion_rate",
+        name=_("Lead conversion rate"),
+        unit="percent",
+        direction="higher",
+        perspective="internal",
+        level="process",
+        family="created",
+        measures=("converted_count", "created_count"),
+        combine=lambda m: ratio(m["converted_count"], m["created_count"], 100.0),
+        empty=EMPTY_NONE,
+        reads=(LEADS,),
+        description=_(
+            "Of the leads created in the period, the share converted to an opportunity."
+        ),
     ),
-    "first_response_hours": (
-        _("First response time"),
-        "hours",
-        "lower",
-        "internal",
-        "process",
-        (LEADS, MESSAGES),
-        _(
+    BuiltinSpec(
+        code="first_response_hours",
+        name=_("First response time"),
+        unit="hours",
+        direction="lower",
+        perspective="internal",
+        level="process",
+        family="created",
+        measures=("response_hours", "answered_count"),
+        combine=lambda m: ratio(m["response_hours"], m["answered_count"]),
+        empty=EMPTY_NONE,
+        reads=(LEADS, MESSAGES),
+        description=_(
             "Average hours from the creation of a lead created in the period to "
             "its first response: the first activity done on it or the first "
             "message sent on it by an internal user. Leads not yet answered do "
             "not count."
         ),
     ),
-    "overdue_activity_share": (
-        _("Overdue activities"),
-        "percent",
-        "lower",
-        "internal",
-        "process",
-        (ACTIVITIES,),
-        _(
+    BuiltinSpec(
+        code="overdue_activity_share",
+        name=_("Overdue activities"),
+        unit="percent",
+        direction="lower",
+        perspective="internal",
+        level="process",
+        family="activities",
+        measures=("overdue_count", "due_count"),
+        combine=lambda m: ratio(m["overdue_count"], m["due_count"], 100.0),
+        empty=EMPTY_NONE,
+        reads=(ACTIVITIES,),
+        description=_(
             "Of the open activities on leads due by the end of the period, the "
             "share already overdue (due before that end and before today)."
         ),
     ),
-    "data_completeness": (
-        _("Customer data completeness"),
-        "percent",
-        "higher",
-        "learning",
-        "infrastructure",
-        (CUSTOMERS,),
-        _(
+    BuiltinSpec(
+        code="data_completeness",
+        name=_("Customer data completeness"),
+        unit="percent",
+        direction="higher",
+        perspective="learning",
+        level="infrastructure",
+        family="completeness",
+        measures=("complete_count", "customer_count"),
+        combine=lambda m: ratio(m["complete_count"], m["customer_count"], 100.0),
+        empty=EMPTY_NONE,
+        reads=(CUSTOMERS,),
+        description=_(
             "Of the customers with a lead in the company, created by the end of "
             "the period, the share with a segment, a preferred contact channel, "
             "an e-mail and a phone."
         ),
     ),
-}
+)
+
+BUILTINS = {spec.code: spec for spec in SPECS}
 
 
 def builtin_selection():
     """Selection list (code, name) of the built-in indicators."""
-    return [(code, spec[0]) for code, spec in BUILTINS.items()]
+    return [(spec.code, spec.name) for spec in SPECS]
+
+
+def family_of(code, transaction_source="opportunities"):
+    """The family that computes the built-in ``code``."""
+    return BUILTINS[code].family_for(transaction_source)
+
+
+def families_read():
+    """Every family some built-in reads (with either transaction source)."""
+    return {spec.family for spec in SPECS} | {
+        spec.sale_family for spec in SPECS if spec.sale_family
+    }

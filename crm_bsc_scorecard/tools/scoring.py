@@ -222,3 +222,25 @@ def trend(direction, value, previous, target=None, target_max=None):
     if abs(delta) < 1e-9:
         return "flat"
     return "better" if delta > 0 else "worse"
+
+
+UNSCORED = "unscored"
+
+
+def is_scored(user_id=None, team_id=None):
+    """Whether a value is scored against its line's target: in total, per
+    segment and per channel (a channel is a slice of the same objective),
+    not per salesperson or team (their targets belong to the contribution
+    report)."""
+    return not user_id and not team_id
+
+
+def stored_score(value, target, evaluate, user_id=None, team_id=None):
+    """(target, score, status) kept with a value, computed or entered:
+    scored by ``evaluate`` (value -> (score, status); None when no line
+    governs it) against ``target`` when it is scored, else no target nor
+    score, and no data or unscored."""
+    if evaluate is not None and is_scored(user_id, team_id):
+        score, status = evaluate(value)
+        return target, score, status
+    return None, None, NO_DATA if value is None else UNSCORED

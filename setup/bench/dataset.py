@@ -650,20 +650,18 @@ def create_scorecards(env, config, partners, first, last, today):
     indicators = env["crm.bsc.indicator"].create(
         [
             {
-                "name": name,
+                "name": spec.name,
                 "code": code,
                 "computation": "builtin",
                 "builtin_code": code,
-                "unit": unit,
-                "direction": direction,
-                "metric_level": level,
-                "perspective_id": perspectives[kind].id,
+                "unit": spec.unit,
+                "direction": spec.direction,
+                "metric_level": spec.level,
+                "perspective_id": perspectives[spec.perspective].id,
                 "breakdown_by_user": True,
                 "channel_ids": [Command.set(channel_ids)],
             }
-            for code, (name, unit, direction, kind, level, _reads, _text) in (
-                BUILTINS.items()
-            )
+            for code, spec in BUILTINS.items()
         ]
     )
     scale = partners / 10000

@@ -309,7 +309,8 @@ def store(env, scorecards, values, keys):
         value = values.get(key, common.absent(code))
         target = score = False
         status = "no_data" if value is None else "unscored"
-        if channel is None and user is None and team is None:
+        # scored in total and per channel, not per salesperson or team
+        if user is None and team is None:
             line = lines.get((segment, code))
             if line:
                 target = line.target

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from conftest import load_pure_module
 
 engine = load_pure_module("crm_bsc_scorecard", "tools/engine.py")
+params = load_pure_module("crm_bsc_scorecard", "tools/engine_params.py")
+customer_counts = load_pure_module("crm_bsc_scorecard", "tools/customer_counts.py")
 formula = load_pure_module("crm_bsc_scorecard", "tools/formula.py")
 
 ALL = 15  # GROUPING mask: seg 8 + ch 4 + u 2 + t 1, every dimension "all"
@@ -253,7 +255,7 @@ def test_aggregate_rule():
 
 def test_a_rule_that_fails_gives_an_error_value():
     key = (1, None, None, None, None)
-    rule = ("x", ("n",), lambda m: (1 / m["n"], None), engine.EMPTY_NONE)
+    rule = engine.Rule(("n",), lambda m: (1 / m["n"], None), engine.EMPTY_NONE)
     results = engine.rule_results(rule, {key: {"n": 0.0}}, [key], [None], [], False)
     assert results == {key: (None, engine.ERROR)}
 
@@ -361,14 +363,14 @@ def test_formula_results_division_by_zero_and_untaken_branch():
     ],
 )
 def test_array_literal(items, expected):
-    assert engine.array_literal(items) == expected
+    assert params.array_literal(items) == expected
 
 
 def test_array_literal_round_trips_through_the_postgres_grammar():
     """Parse the literal back the way PostgreSQL reads a text array: quoted
     elements keep their text, unquoted NULL is NULL."""
     texts = ["a,b", "{braces}", 'quote"inside', "back\\slash", "NULL", " spaced "]
-    literal = engine.array_literal(texts + [None])
+    literal = params.array_literal(texts + [None])
     parsed, index, current, quoted, in_quotes = [], 1, "", False, False
     while index < len(literal) - 1:
         char = literal[index]
@@ -401,7 +403,7 @@ APR = (4, D(2026, 4, 1), D(2026, 4, 30))
 
 
 def test_period_buckets_consecutive_and_with_a_gap():
-    days, ids = engine.period_buckets([APR, FEB, JAN])
+    days, ids = params.period_buckets([APR, FEB, JAN])
     assert days == [
         D(2026, 1, 1),
         D(2026, 2, 1),
@@ -416,11 +418,11 @@ def test_period_buckets_consecutive_and_with_a_gap():
 def test_period_buckets_refuse_overlapping_periods():
     quarter = (9, D(2026, 1, 1), D(2026, 3, 31))
     with pytest.raises(ValueError, match="period 2 overlaps"):
-        engine.period_buckets([quarter, FEB])
+        params.period_buckets([quarter, FEB])
 
 
 def test_period_ends_sorted_with_their_ids():
-    assert engine.period_ends([APR, JAN, FEB]) == (
+    assert params.period_ends([APR, JAN, FEB]) == (
         [D(2026, 1, 31), D(2026, 2, 28), D(2026, 4, 30)],
         [1, 2, 4],
     )
@@ -458,7 +460,7 @@ def test_running_totals_keep_a_zero_amount_of_present_records():
 
 
 def test_activity_points_are_eves_and_last_days():
-    points, positions = engine.activity_points([FEB, JAN])
+    points, positions = params.activity_points([FEB, JAN])
     assert points == [D(2025, 12, 31), D(2026, 1, 31), D(2026, 2, 28)]
     assert positions == {1: (1, 2), 2: (2, 3)}
 
@@ -466,18 +468,18 @@ def test_activity_points_are_eves_and_last_days():
 def test_customers_table_from_island_changes():
     positions = {1: (1, 2), 2: (2, 3)}
     active_rows = [
-        # all customers (segment aggregated, kind 0): two active on the eve
+        # all customers (segment aggregated, every transaction): two active on the eve
         # of January, one more from January's end, one gone after it
-        (1, 1, None, 0, 0, 2),
-        (2, 1, None, 0, 0, 1),
-        (3, 1, None, 0, 0, -1),
+        (1, 1, None, None, None, None, 2),
+        (2, 1, None, None, None, None, 1),
+        (3, 1, None, None, None, None, -1),
         # segment 5, per channel 8: one customer from January's end on
-        (2, 0, 5, 1, 8, 1),
+        (2, 0, 5, 8, None, None, 1),
         # an unsegmented customer grouped by segment: no key of its own
-        (1, 0, None, 0, 0, 1),
+        (1, 0, None, None, None, None, 1),
     ]
-    churn_rows = [(2, 1, None, 0, 0, 1)]  # one lost in February
-    table = engine.customers_table(active_rows, churn_rows, positions, 3)
+    churn_rows = [(2, 1, None, None, None, None, 1)]  # one lost in February
+    table = customer_counts.customers_table(active_rows, churn_rows, positions, 3)
     assert table == {
         (1, None, None, None, None): {
             "active_count": 3.0,
@@ -500,8 +502,8 @@ def test_customers_table_from_island_changes():
 
 def test_customers_table_kinds_go_to_their_dimension():
     positions = {1: (1, 2)}
-    rows = [(2, 1, None, 2, 30, 1), (2, 1, None, 3, 40, 1)]
-    table = engine.customers_table(rows, [], positions, 2)
+    rows = [(2, 1, None, None, 30, None, 1), (2, 1, None, None, None, 40, 1)]
+    table = customer_counts.customers_table(rows, [], positions, 2)
     assert set(table) == {(1, None, None, 30, None), (1, None, None, None, 40)}
 
 
@@ -516,7 +518,7 @@ def test_customer_counts_follow_the_definitions():
         (D(2026, 2, 10), 2, 9, None, None),
         (D(2025, 12, 20), 1, 8, 30, 40),
     ]
-    counts = engine.customer_counts(
+    counts = customer_counts.customer_counts(
         transactions, 5, [JAN, FEB], WINDOW, channels=True, users=True
     )
     # January: active on its eve (20 Dec + 30 days covers 31 Dec) in every
@@ -544,7 +546,7 @@ def test_customer_counts_retained_and_new():
         (D(2026, 1, 5), 7, None, 30, None),
         (D(2026, 2, 20), 8, None, 31, None),
     ]
-    counts = engine.customer_counts(
+    counts = customer_counts.customer_counts(
         transactions, None, [JAN, FEB], WINDOW, channels=False, users=True
     )
     assert counts[(1, None, None, None, None)] == {"active_count": 1, "new_count": 1}
@@ -564,9 +566,11 @@ def test_customer_counts_retained_and_new():
 
 def test_customer_counts_without_breakdowns_or_transactions():
     transactions = [(D(2026, 1, 5), 7, 8, 30, 40)]
-    counts = engine.customer_counts(transactions, 5, [JAN], WINDOW, False, False)
+    counts = customer_counts.customer_counts(
+        transactions, 5, [JAN], WINDOW, False, False
+    )
     assert set(counts) == {(1, None, None, None, None), (1, 5, None, None, None)}
-    assert engine.customer_counts([], 5, [JAN], WINDOW, True, True) == {}
+    assert customer_counts.customer_counts([], 5, [JAN], WINDOW, True, True) == {}
 
 
 def test_earlier_state_undoes_the_changes():
@@ -583,27 +587,29 @@ def test_earlier_state_undoes_the_changes():
         (1, moved_to, None),
         (0, None, 6),
     ]
-    before, segment = engine.earlier_state(now, 5, changes)
+    before, segment = customer_counts.earlier_state(now, 5, changes)
     assert sorted(before) == sorted([lost, moved_from])
     assert segment == 4
     # no segment change: the segment stays
-    assert engine.earlier_state(now, 5, [(1, won, None)])[1] == 5
+    assert customer_counts.earlier_state(now, 5, [(1, won, None)])[1] == 5
 
 
 def test_earlier_state_refuses_changes_that_do_not_add_up():
     with pytest.raises(ValueError, match="not there"):
-        engine.earlier_state([], None, [(1, (D(2026, 2, 3), 11, 8, 30, None), None)])
+        customer_counts.earlier_state(
+            [], None, [(1, (D(2026, 2, 3), 11, 8, 30, None), None)]
+        )
 
 
 def test_changed_from_is_the_first_day_that_differs():
     a = (D(2026, 1, 9), 1, None, None, None)
     b = (D(2026, 2, 3), 2, None, None, None)
     c = (D(2026, 3, 1), 3, None, None, None)
-    assert engine.changed_from([a, b], [b, a]) is None
-    assert engine.changed_from([a, b, c], [a, b]) == D(2026, 3, 1)
-    assert engine.changed_from([a], [a, b, c]) == D(2026, 2, 3)
+    assert customer_counts.changed_from([a, b], [b, a]) is None
+    assert customer_counts.changed_from([a, b, c], [a, b]) == D(2026, 3, 1)
+    assert customer_counts.changed_from([a], [a, b, c]) == D(2026, 2, 3)
     # the same transaction twice counts as a difference
-    assert engine.changed_from([a, a], [a]) == D(2026, 1, 9)
+    assert customer_counts.changed_from([a, a], [a]) == D(2026, 1, 9)
 
 
 def test_counts_table_keeps_what_a_grouped_count_would():
@@ -620,7 +626,7 @@ def test_counts_table_keeps_what_a_grouped_count_would():
             "retained_count": 2,
         },
     }
-    assert engine.counts_table(counts) == {
+    assert customer_counts.counts_table(counts) == {
         (1, None, None, None, None): {
             "active_count": 2.0,
             "cohort_count": 1.0,
@@ -633,7 +639,9 @@ def test_counts_table_keeps_what_a_grouped_count_would():
         },
     }
     with pytest.raises(ValueError, match="negative"):
-        engine.counts_table({(1, None, None, None, None): {"active_count": -1}})
+        customer_counts.counts_table(
+            {(1, None, None, None, None): {"active_count": -1}}
+        )
 
 
 def _islands(days, window):
@@ -653,21 +661,22 @@ def _table_from_islands(customers, periods, window, channels, users):
     """The active, cohort and retained customers of customers_table, fed
     with the rows the SQL of the family would return for these customers:
     an independent way to the same counts."""
-    points, positions = engine.activity_points(periods)
+    points, positions = params.activity_points(periods)
     count = len(points)
     active_rows, churn_rows = [], []
     for transactions, segment in customers:
+        # per group (channel, user, team) the transaction places it in
         kinds = {}
         for day, _src, ch, u, t in transactions:
-            kinds.setdefault((0, 0), []).append(day)
+            kinds.setdefault((None, None, None), []).append(day)
             if channels and ch is not None:
-                kinds.setdefault((1, ch), []).append(day)
+                kinds.setdefault((ch, None, None), []).append(day)
             if users and u is not None:
-                kinds.setdefault((2, u), []).append(day)
+                kinds.setdefault((None, u, None), []).append(day)
             if users and t is not None:
-                kinds.setdefault((3, t), []).append(day)
+                kinds.setdefault((None, None, t), []).append(day)
         islands = {kind: _islands(sorted(days), window) for kind, days in kinds.items()}
-        for (kind, value), spans in islands.items():
+        for group, spans in islands.items():
             for a, z in spans:
                 js = sum(1 for p in points if p <= a - datetime.timedelta(days=1))
                 je = sum(1 for p in points if p <= z - datetime.timedelta(days=1))
@@ -675,27 +684,28 @@ def _table_from_islands(customers, periods, window, channels, users):
                     continue
                 for position, sign in ((js + 1, 1), (je + 1, -1)):
                     if position <= count:
-                        active_rows.append((position, 1, None, kind, value, sign))
-                        active_rows.append((position, 0, segment, kind, value, sign))
+                        active_rows.append((position, 1, None, *group, sign))
+                        active_rows.append((position, 0, segment, *group, sign))
         for pid, start, end in periods:
             d0 = start - datetime.timedelta(days=1)
-            covering = [(a, z) for a, z in islands.get((0, 0), []) if a <= d0 < z]
+            everyone = islands.get((None, None, None), [])
+            covering = [(a, z) for a, z in everyone if a <= d0 < z]
             lost = (
                 covering
                 and covering[0][1] <= end
-                and not any(a <= end < z for a, z in islands.get((0, 0), []))
+                and not any(a <= end < z for a, z in everyone)
             )
             if lost:
-                for (kind, value), spans in islands.items():
+                for group, spans in islands.items():
                     if any(a <= d0 < z for a, z in spans):
-                        churn_rows.append((pid, 1, None, kind, value, 1))
-                        churn_rows.append((pid, 0, segment, kind, value, 1))
+                        churn_rows.append((pid, 1, None, *group, 1))
+                        churn_rows.append((pid, 0, segment, *group, 1))
     # the SQL counts the customers lost per group: one row each
     lost_per_group = {}
     for *group, lost in churn_rows:
         lost_per_group[tuple(group)] = lost_per_group.get(tuple(group), 0) + lost
     churn_rows = [(*group, lost) for group, lost in lost_per_group.items()]
-    return engine.customers_table(active_rows, churn_rows, positions, count)
+    return customer_counts.customers_table(active_rows, churn_rows, positions, count)
 
 
 TX = st.tuples(
@@ -740,13 +750,13 @@ def test_customer_counts_add_up_to_the_islands_table(
     ]
     total = {}
     for transactions, segment in customers:
-        engine.add_counts(
+        customer_counts.add_counts(
             total,
-            engine.customer_counts(
+            customer_counts.customer_counts(
                 transactions, segment, periods, window, channels, users
             ),
         )
-    kept = engine.counts_table(
+    kept = customer_counts.counts_table(
         {
             key: {name: n for name, n in measures.items() if name != "new_count"}
             for key, measures in total.items()
@@ -761,12 +771,12 @@ def test_kept_counts_round_trip():
         (3, 5, 8, None, None): {"new_count": 1},
         (3, 6, None, None, None): {"active_count": 0},  # nothing: not kept
     }
-    kept = engine.encode_counts(counts)
+    kept = customer_counts.encode_counts(counts)
     assert json.loads(kept) == [
         [None, None, None, None, 2, 1, 0, 0],
         [5, 8, None, None, 0, 0, 0, 1],
     ]
-    decoded = engine.decode_counts(3, kept)
-    assert decoded == engine.decode_counts(3, json.loads(kept))
-    assert engine.counts_table(decoded) == engine.counts_table(counts)
-    assert engine.decode_counts(3, None) == {}
+    decoded = customer_counts.decode_counts(3, kept)
+    assert decoded == customer_counts.decode_counts(3, json.loads(kept))
+    assert customer_counts.counts_table(decoded) == customer_counts.counts_table(counts)
+    assert customer_counts.decode_counts(3, None) == {}

@@ -1,0 +1,48 @@
+# Copyright 2026 CRM BSC Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Opportunities open on the last day of each period: from the day they
+became opportunities to the day they closed."""
+
+from odoo.tools import SQL
+
+from .. import sql
+from ..family import SqlFamily
+
+MEASURES = ("present_count", "pipeline_amount", "pipeline_weighted")
+
+
+def queries(request):
+    scope = request.scope
+    base = SQL(
+        """
+        SELECT %(dims)s,
+               COALESCE(l.date_conversion, l.create_date)::date AS enters,
+               l.date_closed::date AS leaves,
+               COALESCE(l.expected_revenue, 0) AS amount,
+               COALESCE(l.expected_revenue, 0) * COALESCE(l.probability, 0) / 100.0
+                   AS weighted
+          FROM crm_lead l
+          LEFT JOIN crm_stage st ON st.id = l.stage_id
+         WHERE l.company_id = %(company)s
+           AND l.type = 'opportunity'
+           AND ((l.active AND l.date_closed IS NULL
+                 AND NOT COALESCE(st.is_won, FALSE))
+                OR l.date_closed >= %(first)s)
+           AND COALESCE(l.date_conversion, l.create_date) < %(last)s::date + 1
+        """,
+        dims=sql.lead_dims(request),
+        company=scope.company_id,
+        first=scope.first_day,
+        last=scope.last_day,
+    )
+    return [
+        sql.running(
+            request,
+            base,
+            ("amount", "weighted"),
+            ("pipeline_amount", "pipeline_weighted"),
+        )
+    ]
+
+
+FAMILY = SqlFamily("pipeline", "Open pipeline", MEASURES, queries)

@@ -25,6 +25,7 @@ class CrmCustomerScore(models.Model):
         users=False,
         combined=False,
         today=None,
+        window_days=None,
     ):
         """{(period id, segment, channel, user, team): {measure: float}}
         (None: all) of the predictive indicators, for periods [(id, first
@@ -32,7 +33,8 @@ class CrmCustomerScore(models.Model):
         and per salesperson and team when asked (every combination of them
         when ``combined``). Each period's customers are scored as of its
         last day (today for the running period) with the stored models;
-        nothing is written.
+        nothing is written. ``window_days`` (the activity window) and
+        ``today`` default to the company's and the user's.
 
         Raises NoSourceError when the company has no fitted model, and
         DataError when the models cannot score the customers (the engine
@@ -51,7 +53,7 @@ class CrmCustomerScore(models.Model):
                 )
             )
         today = today or fields.Date.context_today(self)
-        window = company.bsc_activity_window_days or 365
+        window = window_days or company.bsc_activity_window_days or 365
         grouping_sets = engine_tools.grouping_sets(channels, users, combined)
         by_day = {}
         table = {}

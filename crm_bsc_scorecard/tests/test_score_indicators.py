@@ -34,6 +34,7 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 
 from ..tools import clv, score_indicators
 from ..tools import engine as engine_tools
+from ..tools.builtins import BUILTINS
 from .common import BscCommon
 
 WEEK = clv.DAYS_PER_WEEK
@@ -47,8 +48,7 @@ def churn(x, tx, T):
     return 1.0 - 1.0 / (1.0 + a / (b + x) * ((alpha + T) / (alpha + tx)) ** (r + x))
 
 
-@tagged("post_install", "-at_install")
-class TestScoreIndicators(BscCommon):
+class ScoreIndicatorsCommon(BscCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -189,6 +189,9 @@ class TestScoreIndicators(BscCommon):
             )[0]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestScoreIndicators(ScoreIndicatorsCommon):
     def test_past_period_scored_as_of_its_end(self):
         total = self.measures()[(PAST, None, None, None, None)]
         # K1: 2 repeat transactions, 180 days apart, first 200 days before;
@@ -330,3 +333,169 @@ class TestScoreIndicators(BscCommon):
         self.model.write({"state": "draft"})
         with self.assertRaisesRegex(engine_tools.NoSourceError, "SI Kappa"):
             self.measures()
+
+
+@tagged("post_install", "-at_install")
+class TestScoreIndicatorsEngine(ScoreIndicatorsCommon):
+    """The predictive built-ins through the engine: the scheduled run,
+    compute_value and the incremental run store and give the same values,
+    those of the family's measures by the specs' rules."""
+
+    CODES = (
+        "avg_churn_propensity",
+        "customers_at_risk",
+        "customers_at_risk_share",
+        "customers_at_risk_unassigned",
+        "predicted_clv",
+        "expected_purchases_90d",
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        start = cls._day(-400).replace(day=1)
+        cls.months = cls.env["crm.bsc.period"]._generate(
+            "month", start, cls.today, cls.company_k
+        )
+        cls.running = cls.months.filtered(
+            lambda p: p.date_from <= cls.today <= p.date_to
+        )
+        cls.ind = {
+            code: cls._indicator(
+                f"si_{code}",
+                cls.perspective_customer,
+                computation="builtin",
+                builtin_code=code,
+                unit=BUILTINS[code].unit,
+                direction=BUILTINS[code].direction,
+                channel_ids=[(6, 0, (cls.phone | cls.web).ids)],
+                breakdown_by_user=True,
+            )
+            for code in cls.CODES
+        }
+        cls.indicators = cls.env["crm.bsc.indicator"].concat(*cls.ind.values())
+        cls.scorecard = cls._scorecard(
+            "SI Kappa",
+            [(indicator, {"target": 1.0}) for indicator in cls.indicators],
+            company_id=cls.company_k.id,
+            state="active",
+            period_type="month",
+        )
+
+    def stored(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT indicator_id, period_id, segment_id, channel_id, user_id,
+                       team_id, has_value, round(value::numeric, 6), note
+                  FROM crm_bsc_indicator_value
+                 WHERE company_id = %s AND indicator_id = ANY(%s)
+                """,
+                self.company_k.id,
+                self.indicators.ids,
+            )
+        )
+        return {tuple(row[:6]): row[6:] for row in self.env.cr.fetchall()}
+
+    def expected(self):
+        """What the specs make of the family's measures, per stored key."""
+        periods = [(p.id, p.date_from, p.date_to) for p in self.months]
+        table = self.Score._indicator_measures(
+            self.company_k, periods, [None], channels=True, users=True
+        )
+        out = {}
+        for code, indicator in self.ind.items():
+            results = engine_tools.rule_results(
+                BUILTINS[code].rule,
+                table,
+                engine_tools.required_keys(
+                    [p.id for p in self.months],
+                    [None],
+                    (self.phone | self.web).ids,
+                ),
+                [None],
+                (self.phone | self.web).ids,
+                True,
+            )
+            for key, (value, _reason) in results.items():
+                out[(indicator.id, *key)] = value
+        return out
+
+    def test_scheduled_run_compute_value_and_incremental_run_agree(self):
+        self.scorecard._compute_values()
+        stored = self.stored()
+        expected = self.expected()
+        self.assertTrue(stored)
+        for key, value in expected.items():
+            with self.subTest(key=key):
+                has_value, number, _note = stored[key]
+                if value is None:
+                    self.assertFalse(has_value)
+                else:
+                    self.assertTrue(has_value)
+                    self.assertAlmostEqual(float(number), value, places=5)
+        # the running month, by hand: K1, K2, K4 as of today
+        k1 = churn(3, 280 / WEEK, 300 / WEEK)
+        k2 = churn(1, 10 / WEEK, 250 / WEEK)
+        k4 = churn(0, 0.0, 10 / WEEK)
+        avg = self.ind["avg_churn_propensity"]
+        key = (avg.id, self.running.id, None, None, None, None)
+        self.assertAlmostEqual(
+            float(stored[key][1]), 100 * (k1 + k2 + k4) / 3, places=5
+        )
+        unassigned = self.ind["customers_at_risk_unassigned"]
+        key = (unassigned.id, self.running.id, None, None, None, self.team.id)
+        self.assertEqual(float(stored[key][1]), 1.0)
+        # compute_value, in total and per channel, salesperson and team
+        for indicator in self.indicators:
+            for period in self.months[-6:]:
+                for dims in (
+                    {},
+                    {"channel": self.phone},
+                    {"user": self.seller},
+                    {"team": self.team},
+                ):
+                    key = (
+                        indicator.id,
+                        period.id,
+                        None,
+                        dims.get("channel") and self.phone.id,
+                        dims.get("user") and self.seller.id,
+                        dims.get("team") and self.team.id,
+                    )
+                    value, _reason = indicator.with_company(
+                        self.company_k
+                    ).compute_value(period.date_from, period.date_to, **dims)
+                    with self.subTest(code=indicator.code, key=key):
+                        if stored.get(key) is None or not stored[key][0]:
+                            self.assertIn(value, (None, 0.0))
+                        else:
+                            self.assertAlmostEqual(
+                                value, float(stored[key][1]), places=5
+                            )
+        # the incremental run after a transaction changed
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_bsc_indicator_value SET value = -1 "
+                "WHERE company_id = %s AND indicator_id = ANY(%s)",
+                self.company_k.id,
+                self.indicators.ids,
+            )
+        )
+        self.env["crm.bsc.dirty"]._record(
+            [(self.company_k.id, "customers", self._day(-400), self.today)],
+            wake=False,
+        )
+        self.env.invalidate_all()
+        self.scorecard._compute_values_incremental()
+        self.assertEqual(self.stored(), stored)
+
+    def test_without_a_fitted_model_no_value_with_the_reason(self):
+        self.model.write({"state": "draft"})
+        self.scorecard._compute_values()
+        stored = self.stored()
+        self.assertTrue(stored)
+        for has_value, _value, note in stored.values():
+            self.assertFalse(has_value)
+            self.assertIn("no fitted customer model", note)

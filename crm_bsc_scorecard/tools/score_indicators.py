@@ -34,7 +34,7 @@ Measures per key: ``customer_count``, ``scored_count``, ``churn_sum``,
 
 import numpy as np
 
-from . import rfm
+from .results import NO_BASE, NO_SOURCE, NoData
 
 MEASURES = (
     "customer_count",
@@ -55,6 +55,9 @@ DIMENSION_ARRAYS = {
     "t": "team_id",
 }
 KEY_DIMENSIONS = ("seg", "ch", "u", "t")
+# the risk band of the customers at risk: rfm.RISK_HIGH (not imported: the
+# specs of tools/builtins.py import this module, and rfm needs scipy)
+AT_RISK_BAND = "high"
 
 
 def as_of(period_end, today=None):
@@ -85,7 +88,7 @@ def customer_measures(scores, window_days):
         for name in DIMENSION_ARRAYS.values()
     }
     scored = np.isfinite(churn) & np.isfinite(clv_value) & np.isfinite(expected)
-    at_risk = scored & (bands == rfm.RISK_HIGH)
+    at_risk = scored & (bands == AT_RISK_BAND)
     measures = {
         "customer_count": np.ones(len(churn)),
         "scored_count": scored.astype(float),
@@ -99,7 +102,8 @@ def customer_measures(scores, window_days):
 
 
 def aggregate(period_id, dims, measures, grouping_sets, segment_ids=None):
-    """{(period id, segment, channel, user, team): {measure: float}}: the
+    """{(period id, segment, channel, user, team): {measure: float}} (the
+    engine's keys, as plain tuples: see tools/results.py): the
     measures of one period summed per grouping set (tuples of "seg", "ch",
     "u", "t"; a dimension not in the set is None, "all"). A customer
     without the grouped dimension (0: no segment, say) has no key of its
@@ -160,9 +164,8 @@ def aggregate(period_id, dims, measures, grouping_sets, segment_ids=None):
 # From the measures of a key to the value of each indicator
 # ----------------------------------------------------------------------
 
-NO_BASE = "no_base"  # as tools/engine.py: nothing to average over
-NO_SOURCE = "no_source"  # as tools/engine.py: the data is not available
-NOT_SCORED = f"{NO_SOURCE}: customers without a fitted model to score them"
+# a key with a counted customer that no fitted model scores
+NOT_SCORED = NoData(NO_SOURCE, "customers without a fitted model to score them")
 
 
 def _covered(m, value):

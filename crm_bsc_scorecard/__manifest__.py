@@ -57,5 +57,6 @@
     "demo": [
         "demo/crm_bsc_demo.xml",
         "demo/crm_customer_analytics_demo.xml",
+        "demo/crm_bsc_predictive_demo.xml",
     ],
 }

@@ -48,7 +48,7 @@ class CrmCustomerScore(models.Model):
             raise engine_tools.NoSourceError(
                 _(
                     "Company %(company)s has no fitted customer model yet "
-                    "(Customers > Models).",
+                    "(Configuration > Customer Models).",
                     company=company.name,
                 )
             )

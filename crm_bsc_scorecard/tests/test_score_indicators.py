@@ -499,3 +499,31 @@ class TestScoreIndicatorsEngine(ScoreIndicatorsCommon):
         for has_value, _value, note in stored.values():
             self.assertFalse(has_value)
             self.assertIn("no fitted customer model", note)
+
+    def test_a_won_opportunity_makes_them_dirty(self):
+        """A deal won through the ORM: the incremental run recomputes the
+        predictive built-ins as a full computation would."""
+        self.scorecard._compute_values()
+        before = self.stored()
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "SI new win K4",
+                "type": "opportunity",
+                "partner_id": self.k4.id,
+                "company_id": self.company_k.id,
+                "expected_revenue": 90,
+                "contact_channel_id": self.phone.id,
+                "user_id": self.seller.id,
+            }
+        )
+        lead.write({"stage_id": self.stage_won.id})
+        self.assertEqual(lead.date_closed.date(), self.today)
+        self.env.flush_all()
+        self.scorecard._compute_values_incremental()
+        incremental = self.stored()
+        self.assertNotEqual(incremental, before)
+        self.scorecard._compute_values()
+        self.assertEqual(self.stored(), incremental)
+        clv = self.ind["predicted_clv"]
+        key = (clv.id, self.running.id, None, None, None, None)
+        self.assertNotEqual(incremental[key], before[key])

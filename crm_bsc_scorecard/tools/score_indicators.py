@@ -142,10 +142,18 @@ def aggregate(period_id, dims, measures, grouping_sets, segment_ids=None):
             columns = np.column_stack(
                 [dims[DIMENSION_ARRAYS[name]][keep] for name in grouping]
             )
-            uniques, inverse = np.unique(columns, axis=0, return_inverse=True)
+            if columns.shape[1] == 1:
+                uniques, inverse = np.unique(columns[:, 0], return_inverse=True)
+                uniques = uniques.reshape(-1, 1)
+            else:
+                uniques, inverse = np.unique(columns, axis=0, return_inverse=True)
             inverse = inverse.reshape(-1)
-            sums = np.zeros((len(uniques), len(names)))
-            np.add.at(sums, inverse, rows)
+            sums = np.column_stack(
+                [
+                    np.bincount(inverse, weights=rows[:, j], minlength=len(uniques))
+                    for j in range(len(names))
+                ]
+            )
             groups = zip(
                 (tuple(int(v) for v in unique) for unique in uniques),
                 sums,

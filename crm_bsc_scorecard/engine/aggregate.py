@@ -9,13 +9,15 @@ from ..tools import engine as engine_tools
 from . import sql
 from .family import Query
 
+# the aggregate of each measure; those that combine from partial results
+# say how (see sql.grouped_select)
 MEASURES = {
-    "count": SQL("count(*)"),
+    "count": (SQL("count(*)"), "sum"),
     "count_distinct": SQL("count(DISTINCT f.x)"),
-    "sum": SQL("COALESCE(sum(f.x), 0)"),
+    "sum": (SQL("COALESCE(sum(f.x), 0)"), "sum"),
     "avg": SQL("avg(f.x)"),
-    "min": SQL("min(f.x)"),
-    "max": SQL("max(f.x)"),
+    "min": (SQL("min(f.x)"), "min"),
+    "max": (SQL("max(f.x)"), "max"),
 }
 
 

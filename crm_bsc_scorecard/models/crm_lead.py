@@ -31,6 +31,9 @@ class CrmLead(models.Model):
         help="Derived from the UTM source or medium through the channels' links; "
         "can be set by hand.",
     )
+    # the indicator engine reads the opportunities won and lost in its
+    # periods, and the incremental run those of the last days
+    date_closed = fields.Datetime(index=True)
 
     @api.depends("partner_id.commercial_partner_id.customer_segment_id")
     def _compute_customer_segment_id(self):

@@ -10,13 +10,10 @@ import datetime
 import json
 from collections import Counter
 
-from .results import Key
-
 # The groups a customer's activity is counted in: a *kind* is a set of the
 # breakdowns (channel, salesperson, team) grouped, as bits; kind 0 is every
 # transaction. A transaction places its customer in the group of each kind
 # whose breakdowns it has.
-KIND_BITS = (4, 2, 1)  # channel, salesperson, team
 
 
 def customer_kinds(channels, users, combined=False):
@@ -37,11 +34,17 @@ def kind_group(kind, channel, user, team):
     """The (channel, user, team) group of a transaction for one kind (None
     in what the kind does not group by); None when the transaction lacks a
     breakdown the kind groups by."""
-    values = (channel, user, team)
-    pairs = list(zip(values, KIND_BITS, strict=True))
-    if any(kind & bit and value is None for value, bit in pairs):
+    if (
+        (kind & 4 and channel is None)
+        or (kind & 2 and user is None)
+        or (kind & 1 and team is None)
+    ):
         return None
-    return tuple(value if kind & bit else None for value, bit in pairs)
+    return (
+        channel if kind & 4 else None,
+        user if kind & 2 else None,
+        team if kind & 1 else None,
+    )
 
 
 def customers_table(active_rows, churn_rows, positions, count, table=None):
@@ -152,7 +155,8 @@ def customer_counts(
     def add(period_id, groups, measure):
         for group in groups:
             for seg in segments:
-                entry = counts.setdefault(Key(period_id, seg, *group), {})
+                # (a plain tuple: see tools/results.py)
+                entry = counts.setdefault((period_id, seg, *group), {})
                 entry[measure] = entry.get(measure, 0) + 1
 
     first_day = ordered[0][0]
@@ -253,6 +257,6 @@ def decode_counts(period_id, kept):
     text or already decoded."""
     rows = json.loads(kept) if isinstance(kept, str) else kept or []
     return {
-        Key(period_id, *row[:4]): dict(zip(COUNT_MEASURES, row[4:], strict=True))
+        (period_id, *row[:4]): dict(zip(COUNT_MEASURES, row[4:], strict=True))
         for row in rows
     }

@@ -34,11 +34,12 @@ def queries(request):
         first=scope.first_day,
         last=scope.last_day,
     )
+    # (aggregate, how its partial results combine): see sql.grouped_select
     measures = [
-        SQL("count(*) FILTER (WHERE f.won)"),
-        SQL("COALESCE(sum(f.amount) FILTER (WHERE f.won), 0)"),
-        SQL("COALESCE(sum(f.cycle) FILTER (WHERE f.won), 0)"),
-        SQL("count(*) FILTER (WHERE f.lost)"),
+        (SQL("count(*) FILTER (WHERE f.won)"), "sum"),
+        (SQL("COALESCE(sum(f.amount) FILTER (WHERE f.won), 0)"), "sum"),
+        (SQL("COALESCE(sum(f.cycle) FILTER (WHERE f.won), 0)"), "sum"),
+        (SQL("count(*) FILTER (WHERE f.lost)"), "sum"),
     ]
     return [Query(sql.grouped_select(request, base, measures), MEASURES)]
 

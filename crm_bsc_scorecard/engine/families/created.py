@@ -75,11 +75,12 @@ def queries(request):
         first=scope.first_day,
         last=scope.last_day,
     )
+    # (aggregate, how its partial results combine): see sql.grouped_select
     measures = [
-        SQL("count(*)"),
-        SQL("count(*) FILTER (WHERE f.converted)"),
-        SQL("COALESCE(sum(f.hours), 0)"),
-        SQL("count(f.hours)"),
+        (SQL("count(*)"), "sum"),
+        (SQL("count(*) FILTER (WHERE f.converted)"), "sum"),
+        (SQL("COALESCE(sum(f.hours), 0)"), "sum"),
+        (SQL("count(f.hours)"), "sum"),
     ]
     query = SQL(
         "%s %s",

@@ -73,7 +73,7 @@ def islands_table(request):
             SQL("n.t") if request.users else null,
             sql.periods_sql(scope),
         ),
-        [SQL("count(*)")],
+        [(SQL("count(*)"), "sum")],
     )
     query = SQL(
         """

@@ -42,11 +42,12 @@ def queries(request):
         first=scope.first_day,
         last=scope.last_day,
     )
+    # (aggregate, how its partial results combine): see sql.grouped_select
     measures = [
-        SQL("count(*)"),
-        SQL("COALESCE(sum(f.amount), 0)"),
-        SQL("COALESCE(sum(f.cycle), 0)"),
-        SQL("0"),
+        (SQL("count(*)"), "sum"),
+        (SQL("COALESCE(sum(f.amount), 0)"), "sum"),
+        (SQL("COALESCE(sum(f.cycle), 0)"), "sum"),
+        (SQL("0"), "max"),
     ]
     return [Query(sql.grouped_select(request, base, measures), MEASURES)]
 

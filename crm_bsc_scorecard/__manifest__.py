@@ -56,6 +56,7 @@
     },
     "demo": [
         "demo/crm_bsc_demo.xml",
+        "demo/crm_bsc_predictive_demo.xml",
     ],
     # the demo's history and values (demo/__init__.py), when installed with
     # demo data

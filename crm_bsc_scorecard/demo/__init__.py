@@ -27,5 +27,6 @@ def generate(env):
     set_targets(env)
     generate_periods(env)
     fill_values(env)
-    compute_values(env)
+    # the predictive indicators read the customer scores of the first fit
     generate_customer_analytics(env)
+    compute_values(env)

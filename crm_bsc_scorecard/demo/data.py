@@ -405,6 +405,9 @@ SEGMENT_TARGETS = {
         "win_rate": (45, 40, 30),
         "first_response_hours": (12, 18, 30),
         "pipeline_coverage": (3.0, 4.5, 0.5, 1.0),
+        # the predictive sums (demo/crm_bsc_predictive_demo.xml)
+        "predicted_clv": (1300000, 1150000, 950000),
+        "expected_purchases_90d": (7, 6, 4.5),
     },
     "scorecard_mid_market": {
         "won_revenue": (42000, 37000, 30000),
@@ -413,6 +416,9 @@ SEGMENT_TARGETS = {
         "avg_deal_size": (15000, 13000, 10500),
         "new_customers": (1, 0, 0),
         "sales_cycle_days": (40, 50, 65),
+        # the predictive sums (demo/crm_bsc_predictive_demo.xml)
+        "predicted_clv": (350000, 310000, 250000),
+        "expected_purchases_90d": (6, 5, 4),
     },
     "scorecard_small_business": {
         "won_revenue": (8000, 6800, 5000),
@@ -425,6 +431,9 @@ SEGMENT_TARGETS = {
         "first_response_hours": (4, 8, 16),
         "csat_score": (90, 85, 78),
         "pipeline_coverage": (2.0, 3.5, 0.5, 1.0),
+        # the predictive sums (demo/crm_bsc_predictive_demo.xml)
+        "predicted_clv": (270000, 240000, 190000),
+        "expected_purchases_90d": (8, 7, 5),
     },
     "scorecard_public_sector": {
         "won_revenue": (40000, 34000, 25000),
@@ -436,6 +445,9 @@ SEGMENT_TARGETS = {
         "win_rate": (40, 35, 28),
         "complaint_resolution_days": (5, 7, 10),
         "pipeline_coverage": (3.0, 5.0, 0.5, 1.2),
+        # the predictive sums (demo/crm_bsc_predictive_demo.xml)
+        "predicted_clv": (230000, 200000, 160000),
+        "expected_purchases_90d": (3, 2.5, 2),
     },
     "scorecard_resellers": {
         "won_revenue": (50000, 45000, 36000),
@@ -448,5 +460,8 @@ SEGMENT_TARGETS = {
         "retention_rate": (97, 94, 90),
         "churn_rate": (3, 6, 10),
         "pipeline_coverage": (1.5, 2.5, 0.4, 0.8),
+        # the predictive sums (demo/crm_bsc_predictive_demo.xml)
+        "predicted_clv": (310000, 270000, 220000),
+        "expected_purchases_90d": (7, 6, 4.5),
     },
 }

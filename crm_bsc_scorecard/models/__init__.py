@@ -31,6 +31,7 @@ from . import crm_customer_model
 from . import crm_customer_score
 from . import crm_customer_score_scoring
 from . import crm_customer_score_pending
+from . import crm_customer_score_indicators
 from . import crm_bsc_transaction_change_analytics
 from . import res_partner_analytics
 from . import crm_lead_analytics

@@ -29,3 +29,4 @@ from . import test_manager_tours
 from . import test_customer_scores
 from . import test_customer_scores_sale
 from . import test_customers_at_risk_view
+from . import test_score_indicators

@@ -33,6 +33,7 @@ as UTC dates; only the leads of the computing company count):
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import score_indicators
 from .results import EMPTY_NONE, EMPTY_ZERO, NO_BASE, Rule, ratio
 
 
@@ -378,6 +379,128 @@ SPECS = (
             "Of the customers with a lead in the company, created by the end of "
             "the period, the share with a segment, a preferred contact channel, "
             "an e-mail and a phone."
+        ),
+    ),
+    BuiltinSpec(
+        code="avg_churn_propensity",
+        name=_("Average churn propensity"),
+        unit="percent",
+        direction="lower",
+        perspective="customer",
+        level="customer",
+        family="customer_scores",
+        measures=("customer_count", "scored_count", "churn_sum"),
+        combine=score_indicators.avg_churn_propensity,
+        empty=EMPTY_NONE,
+        reads=(TRANSACTIONS,),
+        dirtied_by=("customers",),
+        description=_(
+            "The mean churn propensity (the probability that a customer has "
+            "stopped buying) of the customers active on the last day of the "
+            "period. Each customer is scored as of that day (today for the "
+            "running period) from its transactions up to then, with the "
+            "customer models in force. No active customer: no value."
+        ),
+    ),
+    BuiltinSpec(
+        code="customers_at_risk",
+        name=_("Customers at risk"),
+        unit="count",
+        direction="lower",
+        perspective="customer",
+        level="customer",
+        family="customer_scores",
+        measures=("customer_count", "scored_count", "at_risk_count"),
+        combine=score_indicators.customers_at_risk,
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        dirtied_by=("customers",),
+        description=_(
+            "Customers active on the last day of the period whose churn "
+            "propensity is in the high risk band, each scored as of that day "
+            "(today for the running period) from its transactions up to then, "
+            "with the customer models in force."
+        ),
+    ),
+    BuiltinSpec(
+        code="customers_at_risk_share",
+        name=_("Share of customers at risk"),
+        unit="percent",
+        direction="lower",
+        perspective="customer",
+        level="customer",
+        family="customer_scores",
+        measures=("customer_count", "scored_count", "at_risk_count"),
+        combine=score_indicators.customers_at_risk_share,
+        empty=EMPTY_NONE,
+        reads=(TRANSACTIONS,),
+        dirtied_by=("customers",),
+        description=_(
+            "Of the customers active on the last day of the period, the share "
+            "in the high risk band, each scored as of that day (today for the "
+            "running period) from its transactions up to then, with the "
+            "customer models in force. No active customer: no value."
+        ),
+    ),
+    BuiltinSpec(
+        code="customers_at_risk_unassigned",
+        name=_("Customers at risk without salesperson"),
+        unit="count",
+        direction="lower",
+        perspective="internal",
+        level="process",
+        family="customer_scores",
+        measures=("customer_count", "scored_count", "unassigned_count"),
+        combine=score_indicators.customers_at_risk_unassigned,
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        dirtied_by=("customers",),
+        description=_(
+            "Customers at risk (active on the last day of the period, in the "
+            "high risk band as of that day, today for the running period) with "
+            "no salesperson of their own nor on their last transaction: nobody "
+            "gets a follow-up activity for them."
+        ),
+    ),
+    BuiltinSpec(
+        code="predicted_clv",
+        name=_("Predicted customer lifetime value"),
+        unit="currency",
+        direction="higher",
+        perspective="financial",
+        level="customer",
+        family="customer_scores",
+        measures=("customer_count", "scored_count", "clv_sum"),
+        combine=score_indicators.predicted_clv,
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        dirtied_by=("customers",),
+        description=_(
+            "Sum of the predicted lifetime values (the discounted value of the "
+            "expected transactions over the horizon of the settings) of the "
+            "customers active on the last day of the period, each scored as of "
+            "that day (today for the running period) from its transactions up "
+            "to then, with the customer models in force."
+        ),
+    ),
+    BuiltinSpec(
+        code="expected_purchases_90d",
+        name=_("Expected transactions in the next 90 days"),
+        unit="count",
+        direction="higher",
+        perspective="customer",
+        level="customer",
+        family="customer_scores",
+        measures=("customer_count", "scored_count", "expected_90d_sum"),
+        combine=score_indicators.expected_purchases_90d,
+        empty=EMPTY_ZERO,
+        reads=(TRANSACTIONS,),
+        dirtied_by=("customers",),
+        description=_(
+            "Sum of the transactions the customers active on the last day of "
+            "the period are expected to make in the 90 days after it, each "
+            "scored as of that day (today for the running period) from its "
+            "transactions up to then, with the customer models in force."
         ),
     ),
 )

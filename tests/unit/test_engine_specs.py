@@ -36,6 +36,7 @@ def test_sale_order_variants_come_from_the_specs():
         "customers",
         "activities",
         "completeness",
+        "customer_scores",
     }
 
 

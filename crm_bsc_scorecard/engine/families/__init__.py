@@ -9,7 +9,16 @@ registered family and only measures that family declares.
 """
 
 from ...tools.builtins import SPECS
-from . import activities, closed, completeness, created, customers, orders, pipeline
+from . import (
+    activities,
+    closed,
+    completeness,
+    created,
+    customer_scores,
+    customers,
+    orders,
+    pipeline,
+)
 
 REGISTRY = {
     family.name: family
@@ -21,6 +30,7 @@ REGISTRY = {
         customers.FAMILY,
         activities.FAMILY,
         completeness.FAMILY,
+        customer_scores.FAMILY,
     )
 }
 

@@ -6,7 +6,7 @@ lifecycle is in ``engine/processor.py``)."""
 
 from odoo import api, models
 
-from ..engine import processor, storage, transactions
+from ..engine import processor, storage
 from ..engine import sql as engine_sql
 
 
@@ -68,8 +68,3 @@ class CrmBscEngine(models.AbstractModel):
     def _utm_channel_sql(self, source, medium):
         """The contact channel of a UTM source and medium, in SQL."""
         return engine_sql.utm_channel_sql(source, medium)
-
-    @api.model
-    def _lead_transactions_sql(self, company_id):
-        """Won opportunities of the company as customer transactions."""
-        return transactions.lead_transactions_sql(company_id)

@@ -38,6 +38,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import get_db_name, tagged
 from odoo.tools import SQL
 
+from ..engine import transactions
 from .engine_common import EngineCommon, dt
 
 
@@ -229,15 +230,16 @@ class TestEngineSaleOrders(EngineCommon):
         r = self.compute(self.builtins)
         self.assertSeries(r[self.ind["won_revenue"]], [1000, 2000, 300, 500, 700, 0])
         self.assertEqual(
-            self.engine.with_company(self.company_b)._transactions_sql(
+            transactions.transactions_sql(
+                self.env,
                 self.engine._scope(
                     self.company_b,
                     [(p.id, p.date_from, p.date_to) for p in self.months],
                     [None],
                     self.builtins,
-                )
+                ),
             ),
-            self.engine._lead_transactions_sql(self.company_b.id),
+            transactions.lead_transactions_sql(self.company_b.id),
         )
 
     def test_computed_on_demand_and_stored(self):

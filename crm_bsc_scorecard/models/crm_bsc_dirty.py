@@ -142,9 +142,13 @@ class CrmBscDirty(models.Model):
                 ),
             )
         )
+        # fetched first: reading the user's time zone may run a query of its
+        # own (after a savepoint rollback cleared the caches), which would
+        # consume this result
+        rows = self.env.cr.fetchall()
         today = fields.Date.context_today(self)
         ranges = []
-        for company_id, first, last in self.env.cr.fetchall():
+        for company_id, first, last in rows:
             ranges.append((company_id, "orders", first, last))
             # the activity of the order's customer from its date onwards
             ranges.append((company_id, "customers", first, max(today, last)))

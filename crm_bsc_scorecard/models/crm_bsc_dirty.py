@@ -133,13 +133,14 @@ class CrmBscDirty(models.Model):
                   FROM sale_order so
                   JOIN (VALUES %s) AS s(company_id, since)
                     ON s.company_id = so.company_id
-                 WHERE so.write_date >= s.since AND so.state IN ('sale', 'cancel')
+                 WHERE so.write_date >= s.since AND %s
                  GROUP BY so.company_id
                 """,
                 SQL(", ").join(
                     SQL("(%s, %s::timestamp)", company_id, when)
                     for company_id, when in sorted(since.items())
                 ),
+                transactions.order_changed_sql(),
             )
         )
         # fetched first: reading the user's time zone may run a query of its

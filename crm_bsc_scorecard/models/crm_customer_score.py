@@ -17,7 +17,9 @@ import numpy as np
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..engine import transactions
 from ..tools import clv, rfm
+from ..tools import engine as engine_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -189,48 +191,23 @@ class CrmCustomerScore(models.Model):
 
     @api.model
     def _transactions_sql(self, company):
-        """The company's customer transactions: customer (the commercial
-        entity), day, value in the company's currency, channel, salesperson,
-        team and source id. Won opportunities, or confirmed sale orders when
-        the company says so (and Sales is installed)."""
-        if company.bsc_transaction_source == "sale_orders":
-            if "sale.order" not in self.env:
-                raise clv.FitError(
-                    clv.FitError.BAD_INPUT,
-                    "confirmed sale orders were chosen, but Sales is not installed",
-                    field="bsc_transaction_source",
-                )
-            self.env["sale.order"].flush_model()
-            return SQL(
-                """
-                SELECT rp.commercial_partner_id AS customer, so.date_order::date AS d,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                           AS amount,
-                       %s AS ch, so.user_id AS u, so.team_id AS t, so.id AS src
-                  FROM sale_order so
-                  JOIN res_partner rp ON rp.id = so.partner_id
-                 WHERE so.company_id = %s AND so.state = 'sale'
-                """,
-                self.env["crm.bsc.engine"]._utm_channel_sql(
-                    SQL("so.source_id"), SQL("so.medium_id")
-                ),
-                company.id,
+        """The company's customer transactions, with their value in the
+        company's currency (amount): the one definition of
+        engine/transactions.py. Raises a FitError when the company chose
+        sale orders and Sales is not installed."""
+        if company.bsc_transaction_source == transactions.ORDER_SOURCE:
+            if "sale.order" in self.env:
+                self.env["sale.order"].flush_model()
+        else:
+            self.env["crm.lead"].flush_model()
+        try:
+            return transactions.company_transactions_sql(
+                self.env, company.id, company.bsc_transaction_source, amount=True
             )
-        self.env["crm.lead"].flush_model()
-        return SQL(
-            """
-            SELECT rp.commercial_partner_id AS customer, l.date_closed::date AS d,
-                   COALESCE(l.expected_revenue, 0) AS amount,
-                   l.contact_channel_id AS ch, l.user_id AS u, l.team_id AS t,
-                   l.id AS src
-              FROM crm_lead l
-              JOIN crm_stage st ON st.id = l.stage_id AND st.is_won
-              JOIN res_partner rp ON rp.id = l.partner_id
-             WHERE l.company_id = %s AND l.active AND l.type = 'opportunity'
-               AND l.date_closed IS NOT NULL
-            """,
-            company.id,
-        )
+        except engine_tools.NoSourceError as error:
+            raise clv.FitError(
+                clv.FitError.BAD_INPUT, str(error), field="bsc_transaction_source"
+            ) from error
 
     @api.model
     def _customer_rows(self, company, as_of, customer_ids=None):
@@ -468,10 +445,10 @@ class CrmCustomerScore(models.Model):
                 INSERT INTO crm_customer_score_pending (company_id, customer_id)
                 SELECT DISTINCT so.company_id, rp.commercial_partner_id
                   FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
-                 WHERE so.write_date >= %s AND so.company_id = ANY(%s)
-                   AND so.state IN ('sale', 'cancel')
+                 WHERE so.write_date >= %s AND so.company_id = ANY(%s) AND %s
                 """,
                 fields.Datetime.to_datetime(since) - ORDERS_MARGIN,
                 companies.ids,
+                transactions.order_changed_sql(),
             )
         )

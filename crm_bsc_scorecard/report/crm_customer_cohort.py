@@ -9,6 +9,8 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..engine import transactions
+
 GRANULARITIES = [("month", "Monthly"), ("quarter", "Quarterly")]
 
 
@@ -61,41 +63,9 @@ class CrmCustomerCohort(models.Model):
 
     @api.model
     def _transactions_query(self):
-        """Every company's customer transactions, as its setting says."""
-        parts = [
-            SQL(
-                """
-                SELECT l.company_id, rp.commercial_partner_id AS customer,
-                       l.date_closed::date AS d, l.contact_channel_id AS ch,
-                       l.id AS src
-                  FROM crm_lead l
-                  JOIN crm_stage st ON st.id = l.stage_id AND st.is_won
-                  JOIN res_partner rp ON rp.id = l.partner_id
-                  JOIN res_company c ON c.id = l.company_id
-                   AND c.bsc_transaction_source = 'opportunities'
-                 WHERE l.active AND l.type = 'opportunity'
-                   AND l.date_closed IS NOT NULL
-                """
-            )
-        ]
-        if "sale.order" in self.env:
-            parts.append(
-                SQL(
-                    """
-                    SELECT so.company_id, rp.commercial_partner_id,
-                           so.date_order::date, %s, so.id
-                      FROM sale_order so
-                      JOIN res_partner rp ON rp.id = so.partner_id
-                      JOIN res_company c ON c.id = so.company_id
-                       AND c.bsc_transaction_source = 'sale_orders'
-                     WHERE so.state = 'sale'
-                    """,
-                    self.env["crm.bsc.engine"]._utm_channel_sql(
-                        SQL("so.source_id"), SQL("so.medium_id")
-                    ),
-                )
-            )
-        return SQL(" UNION ALL ").join(parts)
+        """Every company's customer transactions, as its setting says (the
+        one definition of engine/transactions.py)."""
+        return transactions.every_company_transactions_sql(self.env)
 
     @api.model
     def _cohort_query(self):

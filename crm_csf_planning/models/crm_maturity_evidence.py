@@ -9,6 +9,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_bsc_scorecard.engine.transactions import won_lead_sql
+
 from ..tools import signals as signal_tools
 from .period_utils import company_period_domain
 
@@ -365,9 +367,7 @@ class CrmMaturityEvidence(models.AbstractModel):
                       FROM crm_lead l
                       JOIN crm_stage s ON s.id = l.stage_id
                      WHERE l.company_id = %(company)s
-                       AND l.active
-                       AND s.is_won
-                       AND l.type = 'opportunity'
+                       AND %(won)s
                        AND l.date_closed >= %(since)s
                 ), people AS (
                     SELECT a.res_id AS lead_id, u.partner_id
@@ -390,6 +390,7 @@ class CrmMaturityEvidence(models.AbstractModel):
                             HAVING count(DISTINCT partner_id) > 1) AS shared)
                 """,
                 company=company.id,
+                won=won_lead_sql("l", "s"),
                 since=since,
             )
         )

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from .. import sql
 from ..family import Query, SqlFamily
-from ..transactions import won_lead_sql
+from ..transactions import lead_amount_sql, won_lead_sql
 
 MEASURES = ("won_count", "won_amount", "cycle_days", "lost_count")
 
@@ -18,7 +18,7 @@ def queries(request):
         SELECT p.id AS pid, %(dims)s,
                %(won)s AS won,
                (NOT l.active AND COALESCE(l.probability, 0) = 0) AS lost,
-               COALESCE(l.expected_revenue, 0) AS amount,
+               %(amount)s AS amount,
                EXTRACT(EPOCH FROM l.date_closed - l.create_date) / 86400.0 AS cycle
           FROM crm_lead l
           LEFT JOIN crm_stage st ON st.id = l.stage_id
@@ -29,6 +29,7 @@ def queries(request):
         """,
         dims=sql.lead_dims(request),
         won=won_lead_sql(),
+        amount=lead_amount_sql(),
         period=sql.period_join(scope, SQL("l.date_closed::date")),
         company=scope.company_id,
         first=scope.first_day,

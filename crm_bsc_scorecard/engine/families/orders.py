@@ -8,7 +8,12 @@ from odoo.tools import SQL
 
 from .. import sql
 from ..family import Query, SqlFamily
-from ..transactions import confirmed_order_sql, order_channel_sql, require_orders
+from ..transactions import (
+    confirmed_order_sql,
+    order_amount_sql,
+    order_channel_sql,
+    require_orders,
+)
 
 MEASURES = ("won_count", "won_amount", "cycle_days", "lost_count")
 
@@ -19,8 +24,7 @@ def queries(request):
     base = SQL(
         """
         SELECT p.id AS pid, %(dims)s,
-               so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                   AS amount,
+               %(amount)s AS amount,
                EXTRACT(EPOCH FROM so.date_order - so.create_date) / 86400.0 AS cycle
           FROM sale_order so
           JOIN res_partner rp ON rp.id = so.partner_id
@@ -39,6 +43,7 @@ def queries(request):
         periods=sql.periods_sql(scope),
         company=scope.company_id,
         confirmed=confirmed_order_sql(),
+        amount=order_amount_sql(),
         first=scope.first_day,
         last=scope.last_day,
     )

@@ -13,10 +13,12 @@ from . import mail_message
 from . import crm_bsc_objective
 from . import crm_bsc_indicator
 from . import crm_bsc_indicator_checks
+from . import crm_bsc_indicator_compute
 from . import crm_bsc_period
 from . import crm_bsc_indicator_value
 from . import crm_bsc_scorecard
 from . import crm_bsc_scorecard_actions
+from . import crm_bsc_scorecard_runs
 from . import crm_bsc_scorecard_line
 from . import crm_bsc_engine
 from . import crm_bsc_indicator_pro_rata

@@ -3,9 +3,10 @@
 # pylint: disable=consider-merging-classes-inherited
 # (the model is split by concern, a file per concern)
 """Indicators, continued (``crm_bsc_indicator.py`` holds the model, its
-fields, codes and dependencies, and the computation of a value): the checks
-of an indicator's objective, company and computation, the deletion guard and
-the action that shows its values."""
+fields, codes and dependencies, ``crm_bsc_indicator_compute.py`` the
+computation of a value): the checks of an indicator's objective, company
+and computation, the deletion guard and the action that shows its
+values."""
 
 from odoo import _, api, models
 from odoo.exceptions import ValidationError

@@ -3,7 +3,8 @@
 # pylint: disable=consider-merging-classes-inherited
 # (the model is split by concern, a file per concern)
 """Scorecards, continued (``crm_bsc_scorecard.py`` holds the model, its
-fields, its scores and the computation of its values): the company checks,
+fields, its scores and the computation of its values, and
+``crm_bsc_scorecard_runs.py`` its runs): the company checks,
 the rendering of the overview, and the lifecycle actions (activate, draft,
 archive, the segment scorecards of a template and their synchronisation)."""
 

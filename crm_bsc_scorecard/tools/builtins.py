@@ -359,8 +359,13 @@ SPECS = (
         empty=EMPTY_NONE,
         reads=(ACTIVITIES,),
         description=_(
-            "Of the open activities on leads due by the end of the period, the "
-            "share already overdue (due before that end and before today)."
+            "Of the activities on leads that are still open today and were due "
+            "by the end of the period, the share already overdue (due before "
+            "that end and before today). Done activities are not counted (Odoo "
+            "keeps no record of when an open activity became overdue), so for a "
+            "period that has ended every activity still open and due in it is "
+            "overdue: read it on the running period, where it is the share of "
+            "today's open follow-ups that are late."
         ),
     ),
     BuiltinSpec(

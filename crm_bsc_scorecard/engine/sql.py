@@ -136,22 +136,33 @@ def running(request, base, measures, names, post=None):
 
     Each record adds its measures at the first period end it covers and
     takes them back after the last one; the totals are running sums of
-    those changes, so no record is paired with a period. ``post`` turns
+    those changes, so no record is paired with a period. The records are
+    first summed per first and last period end covered and dimensions (a
+    few thousand groups), and those sums make the changes. ``post`` turns
     the totals into the family's table."""
     ends, ids = engine_params.period_ends(request.scope.periods)
     changes = SQL(
         """
-        SELECT e.j AS pid, r.seg, r.ch, r.u, r.t, e.sign AS present, %(inputs)s
-          FROM (SELECT b.*,
-                       width_bucket(b.enters - 1, %(ends)s::date[]) AS js,
-                       COALESCE(width_bucket(b.leaves - 1, %(ends)s::date[]),
-                                %(count)s) AS je
-                  FROM (%(base)s) AS b) AS r
+        SELECT e.j AS pid, r.seg, r.ch, r.u, r.t, e.sign * r.n AS present,
+               %(inputs)s
+          FROM (SELECT b.js, b.je, b.seg, b.ch, b.u, b.t, count(*) AS n,
+                       %(sums)s
+                  FROM (SELECT b.*,
+                               width_bucket(b.enters - 1, %(ends)s::date[]) AS js,
+                               COALESCE(width_bucket(b.leaves - 1, %(ends)s::date[]),
+                                        %(count)s) AS je
+                          FROM (%(base)s) AS b) AS b
+                 WHERE b.js < b.je
+                 GROUP BY b.js, b.je, b.seg, b.ch, b.u, b.t) AS r
          CROSS JOIN LATERAL (VALUES (r.js + 1, 1), (r.je + 1, -1)) AS e(j, sign)
-         WHERE r.js < r.je AND e.j <= %(count)s
+         WHERE e.j <= %(count)s
         """,
         inputs=SQL(", ").join(
             SQL("e.sign * r.%s AS %s", SQL.identifier(name), SQL.identifier(name))
+            for name in measures
+        ),
+        sums=SQL(", ").join(
+            SQL("sum(b.%s) AS %s", SQL.identifier(name), SQL.identifier(name))
             for name in measures
         ),
         ends=ends,

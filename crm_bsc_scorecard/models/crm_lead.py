@@ -1,6 +1,7 @@
 # Copyright 2026 CRM BSC Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .crm_bsc_dirty import LEAD_FIELDS
 
@@ -34,6 +35,37 @@ class CrmLead(models.Model):
     # the indicator engine reads the opportunities won and lost in its
     # periods, and the incremental run those of the last days
     date_closed = fields.Datetime(index=True)
+
+    def init(self):
+        result = super().init()
+        # covering indexes of what the indicator engine reads of the leads,
+        # so that it reads them without visiting the table: the open
+        # opportunities of the open pipeline (engine/families/pipeline.py),
+        # and the dimensions of each lead for its activities
+        # (engine/families/activities.py)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS crm_lead_bsc_open_pipeline_index
+                    ON crm_lead (company_id)
+                    INCLUDE (stage_id, date_conversion, create_date,
+                             expected_revenue, probability, customer_segment_id,
+                             contact_channel_id, user_id, team_id)
+                 WHERE type = 'opportunity' AND active AND date_closed IS NULL
+                """
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS crm_lead_bsc_dimensions_index
+                    ON crm_lead (id)
+                    INCLUDE (company_id, customer_segment_id, contact_channel_id,
+                             team_id)
+                """
+            )
+        )
+        return result
 
     @api.depends("partner_id.commercial_partner_id.customer_segment_id")
     def _compute_customer_segment_id(self):

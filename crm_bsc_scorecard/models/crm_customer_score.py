@@ -355,6 +355,7 @@ class CrmCustomerScore(models.Model):
         """Scheduled action: fit and rescore one company per batch, each in
         a savepoint (a company that fails is logged and the others go on)."""
         lastcall = self.env.context.get("lastcall")
+        # sudo: a scheduled action over every company's derived scores
         companies = self.env["res.company"].sudo().search([], order="id")
         Model = self.env["crm.customer.model"].sudo()
         done = set()
@@ -394,6 +395,8 @@ class CrmCustomerScore(models.Model):
         customers whose transactions changed, with the stored parameters;
         when sale orders are the transactions, those of the orders
         confirmed or cancelled since the last look."""
+        # sudo: a scheduled action; the queue and the scores it feeds are
+        # derived data of every company
         Pending = self.env["crm.customer.score.pending"].sudo()
         self._pending_sale_orders()
         self.env.cr.execute(
@@ -425,6 +428,7 @@ class CrmCustomerScore(models.Model):
         since the last look (less a margin), in the companies that count
         sale orders as transactions. The addon has no hooks on sale orders
         (it does not depend on Sales)."""
+        # sudo: called by the scheduled rescoring only, over every company
         companies = (
             self.env["res.company"]
             .sudo()

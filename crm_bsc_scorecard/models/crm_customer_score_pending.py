@@ -38,4 +38,6 @@ class CrmCustomerScorePending(models.Model):
                 "crm_bsc_scorecard.ir_cron_customer_rescore", raise_if_not_found=False
             )
             if cron:
+                # sudo: wakes the addon's own rescoring job; any user whose
+                # change queued a customer may, and it runs as the scheduler
                 cron.sudo()._trigger()

@@ -200,6 +200,8 @@ class CrmCustomerScore(models.Model):
     @api.model
     def _models_of(self, company):
         """{segment id or 0: crm.customer.model} of the company."""
+        # sudo: private, reached from the scheduled actions and from
+        # action_fit, which checks the manager group and the company first
         Model = self.env["crm.customer.model"].sudo()
         return {
             m.segment_id.id or 0: m
@@ -213,6 +215,8 @@ class CrmCustomerScore(models.Model):
         Returns the number of customers scored."""
         today = today or fields.Date.context_today(self)
         summary, dims = self._customer_rows(company, today)
+        # sudo: the models are derived data the server writes; private,
+        # reached from the scheduled action and from action_fit (checked)
         Model = self.env["crm.customer.model"].sudo()
         models_ = self._models_of(company)
         main = models_.get(0) or Model.create({"company_id": company.id})
@@ -308,6 +312,8 @@ class CrmCustomerScore(models.Model):
         scoring ranks the RFM quintiles among all the company's customers
         and keeps their bounds on the company's model; a partial one scores
         against those bounds. Then the risk activities follow."""
+        # sudo: private; the scores and the model's bounds are derived data
+        # written by the server for a company its callers checked
         Model = self.env["crm.customer.model"].sudo()
         main = self._models_of(company).get(0)
         bounds = None if full else ((main and main.rfm_bounds) or None)
@@ -496,6 +502,8 @@ class CrmCustomerScore(models.Model):
         ]
         if not entered and not left:
             return
+        # sudo: the addon's own "Customer at risk" activities, looked up and
+        # created for the salespeople responsible, whoever triggered the scoring
         Activity = self.env["mail.activity"].sudo()
         open_ = Activity.search(
             [
@@ -505,6 +513,8 @@ class CrmCustomerScore(models.Model):
             ]
         )
         has_open = set(open_.mapped("res_id"))
+        # sudo: the customers just scored, read for their salesperson and
+        # name only (the activity's assignee and note)
         partners = self.env["res.partner"].sudo().browse(customers)
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []

@@ -7,9 +7,11 @@ following the definitions of tools/builtins.py word for word. Every key
 
 import datetime
 from collections import defaultdict
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..engine.families import customers as customers_family
 from ..tools.builtins import BUILTINS
 from ..tools.results import EMPTY_ZERO
 from .engine_common import EngineCommon
@@ -431,6 +433,21 @@ class TestEngineOrmEquivalence(EngineCommon):
 
     def test_company_b(self):
         self.assertSameAsNaive(self.company_b)
+
+    def test_customers_over_more_points_than_one_statement_reads(self):
+        """A scope with more activity points than the bits of one statement
+        (customers_family.MAX_POINTS) is read in runs of periods: the same
+        values."""
+        runs = patch.object(
+            customers_family,
+            "_islands_table",
+            autospec=True,
+            side_effect=customers_family._islands_table,
+        )
+        with patch.object(customers_family, "MAX_POINTS", 3), runs as statements:
+            self.assertSameAsNaive(self.company_a)
+        # 6 months and 2 quarters: 7 points, at most 3 a statement
+        self.assertGreaterEqual(statements.call_count, 4)
 
     def test_after_changes(self):
         self.o1.action_set_won()

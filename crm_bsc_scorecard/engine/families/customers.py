@@ -9,6 +9,8 @@ incremental run keeps the counts of the open periods up to date between
 runs (``crm.bsc.customer.count``); the equivalence tests hold them equal.
 """
 
+import dataclasses
+import datetime
 import logging
 
 import psycopg2.errors
@@ -29,35 +31,82 @@ MEASURES = counts_tools.COUNT_MEASURES
 PYTHON_COUNTER = counts_tools.customer_counts
 
 
+# the points one statement reads: each group's points are the bits of a
+# bigint, and the bit after the last one marks where activity stops
+MAX_POINTS = 62
+
+
 def islands_table(request):
     """Active, retained and new customers, decoded: one pass over the
-    transactions.
+    transactions (one per run of MAX_POINTS points of a longer scope)."""
+    scope = request.scope
+    periods = sorted(scope.periods, key=lambda period: (period[1], period[2]))
+    chunks, chunk, points = [], [], set()
+    one_day = datetime.timedelta(days=1)
+    for period in periods:
+        days = {period[1] - one_day, period[2]}
+        if chunk and len(points | days) > MAX_POINTS:
+            chunks.append(chunk)
+            chunk, points = [], set()
+        chunk.append(period)
+        points |= days
+    chunks.append(chunk)
+    if len(chunks) == 1:
+        return _islands_table(request)
+    table = {}
+    for chunk in chunks:
+        part = dataclasses.replace(
+            request, scope=dataclasses.replace(scope, periods=chunk)
+        )
+        table.update(_islands_table(part))
+    return table
 
-    Each customer's transactions (in all, and per group of the breakdowns
-    asked for: see customer_kinds) become islands of activity: the days
-    [a, z) on which a transaction lies in the activity window before them.
-    A customer is active on a day inside one of its islands, so the active
-    customers on the days activity is read (the eve and the last day of
-    each period) are running totals of the islands' starts and ends, and
-    the customers lost in a period are those whose island around its eve
-    has ended by its last day with no other one begun. No pair of a period
-    and a transaction is ever formed."""
+
+def _islands_table(request):
+    """The points at which activity is read are the eve and the last day of
+    each period (at most MAX_POINTS). A transaction makes its customer
+    active at the points that lie in its activity window [d, d + W): a run
+    of bits of a bigint (bit b for the (b + 1)-th point). OR-ed per customer,
+    in all and per group of the breakdowns asked for (see customer_kinds),
+    they are the points at which the customer is active in that group: its
+    islands of activity, in points. The active customers at each point are
+    then running totals of the islands' first bits and of the bits after
+    their last (counted once per distinct set of bits), and the customers
+    lost in a period are active at its eve and not at its last day. No pair
+    of a period and a transaction is ever formed."""
     env, scope = request.env, request.scope
     points, positions = engine_params.activity_points(scope.periods)
     kinds = counts_tools.customer_kinds(
         request.channels, request.users, request.combined
     )
+    dims = [
+        (bit, SQL.identifier("tx", name))
+        for bit, name in ((4, "ch"), (2, "u"), (1, "t"))
+        if any(kind & bit for kind in kinds)
+    ]
     null = SQL("NULL::int")
-    # one row per kind of each transaction: the group it places its customer in
-    groups = SQL(", ").join(
+    # one grouping set per kind: the customer and the breakdowns it groups by
+    sets = SQL(", ").join(
         SQL(
-            "(%s, %s, %s, %s)",
-            kind,
-            SQL("tx.ch") if kind & 4 else null,
-            SQL("tx.u") if kind & 2 else null,
-            SQL("tx.t") if kind & 1 else null,
+            "(%s)",
+            SQL(", ").join(
+                [SQL("tx.customer")] + [col for bit, col in dims if kind & bit]
+            ),
         )
         for kind in kinds
+    )
+    kind = SQL(" + ").join(
+        [SQL("0")] + [SQL("%s * (1 - GROUPING(%s))", bit, col) for bit, col in dims]
+    )
+    columns = SQL(", ").join(dict(dims).get(bit, null) for bit in (4, 2, 1))
+    # a group lacking a breakdown it groups by counts in none
+    having = SQL(" AND ").join(
+        [SQL("TRUE")]
+        + [SQL("(GROUPING(%s) = 1 OR %s IS NOT NULL)", col, col) for _bit, col in dims]
+    )
+    lost_bits = SQL(", ").join(
+        SQL("(%s, %s, %s)", pid, start - 1, end - 1)
+        for pid, (start, end) in sorted(positions.items())
     )
     new = sql.grouped_select(
         request,
@@ -66,91 +115,83 @@ def islands_table(request):
                       %s AS ch, %s AS u, %s AS t
                  FROM (SELECT DISTINCT ON (tx.customer) tx.*
                          FROM tx ORDER BY tx.customer, tx.d, tx.src) AS n
-                 JOIN %s ON n.d >= p.s AND n.d <= p.e
+                 %s
                  JOIN res_partner cp ON cp.id = n.customer""",
             SQL("n.ch") if request.channels else null,
             SQL("n.u") if request.users else null,
             SQL("n.t") if request.users else null,
-            sql.periods_sql(scope),
+            sql.period_join(scope, SQL("n.d")),
         ),
         [(SQL("count(*)"), "sum")],
     )
     query = SQL(
         """
         WITH tx AS MATERIALIZED (%(tx)s),
-        pts AS (SELECT p.id AS pid, p.s - 1 AS d0, p.e AS d1 FROM %(periods)s),
-        txk AS (
-            SELECT tx.customer, tx.d, k.kind, k.ch, k.u, k.t
-              FROM tx CROSS JOIN LATERAL (VALUES %(groups)s) AS k(kind, ch, u, t)
-             WHERE (k.kind & 4 = 0 OR k.ch IS NOT NULL)
-               AND (k.kind & 2 = 0 OR k.u IS NOT NULL)
-               AND (k.kind & 1 = 0 OR k.t IS NOT NULL)
-               -- what the points read: active between the first and the last
-               AND %(read)s
+        groups AS MATERIALIZED (
+            SELECT g.*, cp.customer_segment_id AS seg
+              FROM (SELECT tx.customer, %(kind)s AS kind, %(columns)s,
+                           bit_or((1::bigint << width_bucket(
+                                       tx.d + %(window)s - 1, %(points)s::date[]))
+                                  - (1::bigint << width_bucket(
+                                       tx.d - 1, %(points)s::date[]))) AS m
+                      FROM tx
+                     -- what the points read: active between the first and the last
+                     WHERE tx.d > %(first)s::date - %(window)s
+                       AND tx.d <= %(last)s::date
+                     GROUP BY GROUPING SETS (%(sets)s)
+                    HAVING %(having)s) AS g(customer, kind, ch, u, t, m)
+              JOIN res_partner cp ON cp.id = g.customer
+             WHERE g.m <> 0
         ),
-        marks AS (
-            SELECT customer, kind, ch, u, t, d,
-                   CASE WHEN d <= lag(d) OVER w + %(window)s THEN 0 ELSE 1 END
-                       AS brk
-              FROM txk WINDOW w AS (PARTITION BY customer, kind, ch, u, t ORDER BY d)
+        edges AS (
+            -- the first bit of each island, and the bit after its last
+            SELECT seg, kind, ch, u, t, m & ~(m << 1) AS up,
+                   (m << 1) & ~m AS down, count(*) AS customers
+              FROM groups GROUP BY seg, kind, ch, u, t, m
         ),
-        islands AS MATERIALIZED (
-            SELECT i.customer, cp.customer_segment_id AS seg, i.kind,
-                   i.ch, i.u, i.t, i.a, i.z,
-                   width_bucket(i.a - 1, %(points)s::date[]) AS js,
-                   width_bucket(i.z - 1, %(points)s::date[]) AS je
-              FROM (SELECT customer, kind, ch, u, t, min(d) AS a,
-                           max(d) + %(window)s AS z
-                      FROM (SELECT marks.*,
-                                   sum(brk) OVER (PARTITION BY customer, kind,
-                                                               ch, u, t
-                                                  ORDER BY d
-                                                  ROWS UNBOUNDED PRECEDING) AS g
-                              FROM marks) AS x
-                     GROUP BY customer, kind, ch, u, t, g) AS i
-              JOIN res_partner cp ON cp.id = i.customer
+        lost_at AS MATERIALIZED (
+            -- the sets of points that are active at a period's eve and not
+            -- at its last day (bit positions of the two points)
+            SELECT x.m, p.pid, p.eve
+              FROM (SELECT DISTINCT m FROM groups WHERE kind = 0) AS x
+              JOIN (VALUES %(lost_bits)s) AS p(pid, eve, last)
+                ON (x.m >> p.eve) & 1 = 1 AND (x.m >> p.last) & 1 = 0
         ),
         churned AS (
-            SELECT p.pid, p.d0, i.customer
-              FROM islands i
-              JOIN pts p ON i.a <= p.d0 AND p.d0 < i.z AND i.z <= p.d1
-             WHERE i.kind = 0
-               AND NOT EXISTS (
-                    SELECT 1 FROM islands o
-                     WHERE o.customer = i.customer AND o.kind = 0
-                       AND o.a <= p.d1 AND p.d1 < o.z)
+            SELECT g.customer, l.pid, l.eve
+              FROM groups g JOIN lost_at l ON l.m = g.m
+             WHERE g.kind = 0
         )
-        SELECT 0, e.j, GROUPING(i.seg), i.seg, i.ch, i.u, i.t, sum(e.sign)
-          FROM islands i
-         CROSS JOIN LATERAL (VALUES (i.js + 1, 1), (i.je + 1, -1)) AS e(j, sign)
-         WHERE i.js < i.je AND e.j <= %(count)s
-         GROUP BY GROUPING SETS ((e.j, i.kind, i.ch, i.u, i.t),
-                                 (e.j, i.seg, i.kind, i.ch, i.u, i.t))
+        SELECT 0, b + 1, GROUPING(e.seg), e.seg, e.ch, e.u, e.t,
+               sum(e.customers * (((e.up >> b) & 1) - ((e.down >> b) & 1)))
+          FROM edges e CROSS JOIN generate_series(0, %(count)s - 1) AS b
+         WHERE ((e.up | e.down) >> b) & 1 = 1
+         GROUP BY GROUPING SETS ((b, e.kind, e.ch, e.u, e.t),
+                                 (b, e.seg, e.kind, e.ch, e.u, e.t))
         UNION ALL
-        SELECT 1, c.pid, GROUPING(i.seg), i.seg, i.ch, i.u, i.t, count(*)
+        -- the customers lost, in the groups they were active in at the eve
+        SELECT 1, c.pid, GROUPING(g.seg), g.seg, g.ch, g.u, g.t, count(*)
           FROM churned c
-          JOIN islands i ON i.customer = c.customer AND i.a <= c.d0
-                        AND c.d0 < i.z
-         GROUP BY GROUPING SETS ((c.pid, i.kind, i.ch, i.u, i.t),
-                                 (c.pid, i.seg, i.kind, i.ch, i.u, i.t))
+          JOIN groups g ON g.customer = c.customer AND (g.m >> c.eve) & 1 = 1
+         GROUP BY GROUPING SETS ((c.pid, g.kind, g.ch, g.u, g.t),
+                                 (c.pid, g.seg, g.kind, g.ch, g.u, g.t))
         UNION ALL
         SELECT 2, n.* FROM (%(new)s) AS n
         """,
         tx=transactions_sql(env, scope),
-        periods=sql.periods_sql(scope),
-        groups=groups,
-        read=SQL(
-            "tx.d > %s::date - %s AND tx.d <= %s::date",
-            points[0],
-            scope.window_days,
-            points[-1],
-        ),
+        kind=kind,
+        columns=columns,
+        sets=sets,
+        having=having,
+        lost_bits=lost_bits,
         window=scope.window_days,
         points=points,
+        first=points[0],
+        last=points[-1],
         count=len(points),
         new=new,
     )
-    # the islands are a CTE the planner cannot count: a nested loop over
+    # the groups are CTEs the planner cannot count: a nested loop over
     # them (for the customers lost) is its worst pick
     env.cr.execute(
         SQL(

@@ -19,6 +19,7 @@ from odoo.tools import SQL
 
 from ..engine import transactions as engine_transactions
 from ..tools import customer_counts as counts_tools
+from ..tools import engine_params
 
 _logger = logging.getLogger(__name__)
 
@@ -287,12 +288,16 @@ class CrmBscCustomerCount(models.Model):
             return
         customers = sorted(by_customer)
         cr = self.env.cr
+        # (a join on the customers' ids, not "= ANY": the planner then
+        # looks each one up in the index of the commercial partners instead
+        # of reading every partner)
         cr.execute(
             SQL(
                 """SELECT tx.customer, tx.d, tx.src, tx.ch, tx.u, tx.t
-                     FROM (%s) AS tx WHERE tx.customer = ANY(%s)""",
+                     FROM (%s) AS tx
+                     JOIN unnest(%s::int[]) AS c(id) ON c.id = tx.customer""",
                 engine_transactions.lead_transactions_sql(company_id),
-                customers,
+                engine_params.array_literal(customers),
             )
         )
         now = {}
@@ -329,16 +334,16 @@ class CrmBscCustomerCount(models.Model):
                     continue
                 counts_tools.add_counts(
                     delta,
-                    counts_tools.customer_counts(
-                        transactions, segment, touched, window, channels, users
+                    counts_tools.counts_change(
+                        transactions,
+                        segment,
+                        before,
+                        segment_before,
+                        touched,
+                        window,
+                        channels,
+                        users,
                     ),
-                )
-                counts_tools.add_counts(
-                    delta,
-                    counts_tools.customer_counts(
-                        before, segment_before, touched, window, channels, users
-                    ),
-                    -1,
                 )
             delta = {
                 key: change for key, change in delta.items() if any(change.values())

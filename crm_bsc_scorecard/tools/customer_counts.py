@@ -7,6 +7,7 @@ counts, used by the incremental run and checked against the SQL), and the
 counts kept between runs with their codec."""
 
 import datetime
+import functools
 import json
 from collections import Counter
 
@@ -112,8 +113,15 @@ def _transaction_dims(transaction, kinds):
     """The (channel, user, team) groups a transaction places its customer
     in, one per kind whose breakdowns it has (see customer_kinds)."""
     _day, _src, channel, user, team = transaction
+    return _groups(tuple(kinds), channel, user, team)
+
+
+@functools.lru_cache(maxsize=65536)
+def _groups(kinds, channel, user, team):
+    # (cached: a catch-up places thousands of transactions that share their
+    # few channels, salespeople and teams)
     groups = [kind_group(kind, channel, user, team) for kind in kinds]
-    return [group for group in groups if group is not None]
+    return tuple(group for group in groups if group is not None)
 
 
 def customer_counts(
@@ -130,48 +138,89 @@ def customer_counts(
     *cohort* when one lies in the window ending on its eve, *retained* when
     in the cohort and active at the end (any transaction), *new* in the
     period holding its first transaction ever (the groups of that one)."""
-    ordered = sorted(transactions, key=lambda tx: (tx[0], tx[1]))
-    if not ordered:
-        return {}
-    window = datetime.timedelta(days=window_days)
-    one_day = datetime.timedelta(days=1)
-    segments = [None] if segment is None else [None, segment]
-    kinds = customer_kinds(channels, users, combined)
-    dims = [_transaction_dims(tx, kinds) for tx in ordered]
-    everyone = (None, None, None)
+    customer = _Customer(transactions, segment, window_days, channels, users, combined)
+    counts = {}
+    for period in periods:
+        for key, measure in customer.items(period):
+            entry = counts.setdefault(key, {})
+            entry[measure] = entry.get(measure, 0) + 1
+    return counts
 
-    def active(day):
-        low = day - window
+
+def counts_change(
+    transactions,
+    segment,
+    before,
+    segment_before,
+    periods,
+    window_days,
+    channels,
+    users,
+):
+    """How a customer's counts change from ``before`` (its transactions and
+    segment then) to now: {key: {measure: change}}, only where one does
+    (``customer_counts`` now less ``customer_counts`` before, period by
+    period without building either)."""
+    now = _Customer(transactions, segment, window_days, channels, users)
+    then = _Customer(before, segment_before, window_days, channels, users)
+    change = {}
+    for period in periods:
+        items_now, items_then = now.items(period), then.items(period)
+        if items_now == items_then:
+            continue
+        for items, sign in ((items_now - items_then, 1), (items_then - items_now, -1)):
+            for key, measure in items:
+                entry = change.setdefault(key, {})
+                entry[measure] = entry.get(measure, 0) + sign
+    return change
+
+
+class _Customer:
+    """One customer's transactions, ordered, with the groups each places it
+    in: what it counts in one period (see customer_counts)."""
+
+    __slots__ = ("dims", "first_day", "ordered", "segments", "window")
+
+    def __init__(
+        self, transactions, segment, window_days, channels, users, combined=False
+    ):
+        self.ordered = sorted(transactions, key=lambda tx: (tx[0], tx[1]))
+        kinds = customer_kinds(channels, users, combined)
+        self.dims = [_transaction_dims(tx, kinds) for tx in self.ordered]
+        self.segments = [None] if segment is None else [None, segment]
+        self.window = datetime.timedelta(days=window_days)
+        self.first_day = self.ordered[0][0] if self.ordered else None
+
+    def _active(self, day):
+        low = day - self.window
         groups = set()
-        for tx, tx_dims in zip(ordered, dims, strict=True):
+        for tx, tx_dims in zip(self.ordered, self.dims, strict=True):
             if tx[0] > day:
                 break
             if tx[0] > low:
                 groups.update(tx_dims)
         return groups
 
-    counts = {}
-
-    def add(period_id, groups, measure):
-        for group in groups:
-            for seg in segments:
-                # (a plain tuple: see tools/results.py)
-                entry = counts.setdefault((period_id, seg, *group), {})
-                entry[measure] = entry.get(measure, 0) + 1
-
-    first_day = ordered[0][0]
-    for period_id, start, end in periods:
-        if end < first_day:
-            continue
-        at_end = active(end)
-        add(period_id, at_end, "active_count")
-        cohort = active(start - one_day)
-        add(period_id, cohort, "cohort_count")
-        if everyone in at_end:
-            add(period_id, cohort, "retained_count")
-        if start <= first_day <= end:
-            add(period_id, dims[0], "new_count")
-    return counts
+    def items(self, period):
+        """The set of (key, measure) the customer counts one in for the
+        period (id, start, end)."""
+        period_id, start, end = period
+        if self.first_day is None or end < self.first_day:
+            return set()
+        at_end = self._active(end)
+        cohort = self._active(start - datetime.timedelta(days=1))
+        measures = [(at_end, "active_count"), (cohort, "cohort_count")]
+        if (None, None, None) in at_end:
+            measures.append((cohort, "retained_count"))
+        if start <= self.first_day <= end:
+            measures.append((self.dims[0], "new_count"))
+        # (plain tuples as keys: see tools/results.py)
+        return {
+            ((period_id, seg, *group), measure)
+            for groups, measure in measures
+            for group in groups
+            for seg in self.segments
+        }
 
 
 def earlier_state(transactions, segment, changes):

@@ -612,6 +612,50 @@ def test_changed_from_is_the_first_day_that_differs():
     assert customer_counts.changed_from([a, a], [a]) == D(2026, 1, 9)
 
 
+_TRANSACTION = st.tuples(
+    st.dates(D(2025, 11, 1), D(2026, 3, 31)),
+    st.integers(1, 6),
+    st.sampled_from([None, 8, 9]),
+    st.sampled_from([None, 30, 31]),
+    st.sampled_from([None, 40]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    now=st.lists(_TRANSACTION, max_size=5),
+    before=st.lists(_TRANSACTION, max_size=5),
+    segment=st.sampled_from([None, 5]),
+    segment_before=st.sampled_from([None, 5, 6]),
+    channels=st.booleans(),
+    users=st.booleans(),
+)
+def test_counts_change_is_now_less_before(
+    now, before, segment, segment_before, channels, users
+):
+    periods = [JAN, FEB, (3, D(2026, 1, 1), D(2026, 3, 31))]
+    expected = customer_counts.customer_counts(
+        now, segment, periods, WINDOW, channels, users
+    )
+    customer_counts.add_counts(
+        expected,
+        customer_counts.customer_counts(
+            before, segment_before, periods, WINDOW, channels, users
+        ),
+        -1,
+    )
+    expected = {
+        key: {measure: n for measure, n in measures.items() if n}
+        for key, measures in expected.items()
+    }
+    expected = {key: measures for key, measures in expected.items() if measures}
+    change = customer_counts.counts_change(
+        now, segment, before, segment_before, periods, WINDOW, channels, users
+    )
+    # only where something changes: no zero in what it returns
+    assert change == expected
+
+
 def test_counts_table_keeps_what_a_grouped_count_would():
     counts = {
         (1, None, None, None, None): {"active_count": 2, "cohort_count": 1},

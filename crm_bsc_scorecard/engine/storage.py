@@ -117,13 +117,82 @@ def store(env, scope, period_type, results, indicators):
             for name, item in zip(columns, row, strict=True):
                 columns[name].append(item)
     count = len(columns["indicator_id"])
+    keys = list(
+        zip(
+            *([item or 0 for item in columns[name]] for name in KEY_COLUMNS),
+            strict=True,
+        )
+    )
+    stored = _stored(env, scope, indicators, open_ids)
+    changed = _changed(columns, keys, stored)
     token = uuid.uuid4().hex
     now = fields.Datetime.now()
-    for start in range(0, count, STORE_BATCH):
-        _upsert(env, scope, columns, start, token, now)
-    _delete_stale(env, scope, indicators, open_ids, columns)
+    for start in range(0, len(changed["indicator_id"]), STORE_BATCH):
+        _upsert(env, scope, changed, start, token, now)
+    _delete_stale(env, keys, stored)
     env["crm.bsc.indicator.value"].invalidate_model()
     return count
+
+
+def _stored(env, scope, indicators, open_ids):
+    """The values stored in the scope's open periods, computed or not:
+    {key: (id, source, has_value, value, target, score, status, note)}, the
+    key as KEY_COLUMNS with 0 for none."""
+    env.cr.execute(
+        SQL(
+            """
+            SELECT indicator_id, period_id, COALESCE(segment_id, 0),
+                   COALESCE(channel_id, 0), COALESCE(user_id, 0),
+                   COALESCE(team_id, 0), id, source, has_value, value, target,
+                   score, status, note
+              FROM crm_bsc_indicator_value
+             WHERE indicator_id = ANY(%s) AND company_id = %s
+               AND period_id = ANY(%s) AND COALESCE(segment_id, 0) = ANY(%s)
+            """,
+            [indicator.id for indicator in indicators],
+            scope.company_id,
+            sorted(open_ids),
+            [segment or 0 for segment in scope.segment_ids],
+        )
+    )
+    return {tuple(row[:6]): row[6:] for row in env.cr.fetchall()}
+
+
+def _changed(columns, keys, stored):
+    """The rows of ``columns`` that are not stored as they are (new, or
+    different): only those are sent to the upsert, which checks again (a
+    row kept here for a difference the database does not see is left as it
+    is there)."""
+    keep = []
+    for index, key in enumerate(keys):
+        old = stored.get(key)
+        if old is None or not _same(columns, index, old):
+            keep.append(index)
+    if len(keep) == len(columns["indicator_id"]):
+        return columns
+    return {name: [items[index] for index in keep] for name, items in columns.items()}
+
+
+def _same(columns, index, old):
+    """Whether row ``index`` of ``columns`` is the stored value ``old``
+    (see _stored) exactly, as a computed value."""
+    _id, source, has_value, value, target, score, status, note = old
+    if source != "computed" or has_value != columns["has_value"][index]:
+        return False
+    new = columns["value"][index]
+    if new is None:
+        if value is not None:
+            return False
+    elif type(new) is not float or value != new:
+        # (a float is stored as its text, which reads back as the same
+        # float; any other number goes to the upsert, which compares it)
+        return False
+    return (target, score, status, note) == (
+        columns["target"][index],
+        columns["score"][index],
+        columns["status"][index],
+        columns["note"][index],
+    )
 
 
 def _upsert(env, scope, columns, start, token, now):
@@ -181,34 +250,17 @@ def _upsert(env, scope, columns, start, token, now):
     )
 
 
-def _delete_stale(env, scope, indicators, open_ids, columns):
+def _delete_stale(env, keys, stored):
     """Delete the values of the scope computed before that this run no
     longer produces (a salesperson without data now, a channel not
-    watched)."""
-    produced = set(
-        zip(
-            *([item or 0 for item in columns[name]] for name in KEY_COLUMNS),
-            strict=True,
-        )
-    )
-    env.cr.execute(
-        SQL(
-            """
-            SELECT id, indicator_id, period_id, COALESCE(segment_id, 0),
-                   COALESCE(channel_id, 0), COALESCE(user_id, 0),
-                   COALESCE(team_id, 0)
-              FROM crm_bsc_indicator_value
-             WHERE indicator_id = ANY(%s) AND company_id = %s
-               AND period_id = ANY(%s) AND COALESCE(segment_id, 0) = ANY(%s)
-               AND source = 'computed'
-            """,
-            [indicator.id for indicator in indicators],
-            scope.company_id,
-            list(open_ids),
-            [segment or 0 for segment in scope.segment_ids],
-        )
-    )
-    stale = [row[0] for row in env.cr.fetchall() if row[1:] not in produced]
+    watched): ``keys`` are those it produces, ``stored`` the scope's values
+    before it (see _stored)."""
+    produced = set(keys)
+    stale = [
+        old[0]
+        for key, old in stored.items()
+        if old[1] == "computed" and key not in produced
+    ]
     if stale:
         env.cr.execute(
             SQL("DELETE FROM crm_bsc_indicator_value WHERE id = ANY(%s)", stale)

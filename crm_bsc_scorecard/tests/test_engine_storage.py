@@ -367,6 +367,55 @@ class TestEngineStorage(EngineCommon):
             (self.ind["won_deals"].code, self.feb.id, None, None, None, None), after
         )
 
+    def test_a_value_changed_behind_the_engine_is_rewritten(self):
+        """What is stored is compared with what is computed, column by
+        column: a value, score, status, note or source changed in the
+        database (by hand, say) is rewritten to the computed one."""
+        self.compute_a()
+        first = self.stored()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, score, status FROM crm_bsc_indicator_value
+                 WHERE company_id = %s AND source = 'computed' AND has_value
+                   AND status IS NOT NULL
+                 ORDER BY id LIMIT 4
+                """,
+                self.company_a.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self.assertEqual(len(rows), 4)
+        changes = (
+            SQL("value = value + 0.5"),
+            SQL("score = COALESCE(score, 0) + 1"),
+            SQL(
+                "status = CASE WHEN status = 'critical' THEN 'on_track'"
+                " ELSE 'critical' END"
+            ),
+            SQL("note = 'edited'"),
+        )
+        for (value_id, _score, _status), change in zip(rows, changes, strict=True):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_bsc_indicator_value SET %s WHERE id = %s",
+                    change,
+                    value_id,
+                )
+            )
+        self.env.invalidate_all()
+        self.assertNotEqual(self.stored(), first)
+        self.compute_a()
+        self.assertEqual(self.stored(), first)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, score, status FROM crm_bsc_indicator_value"
+                " WHERE id = ANY(%s) ORDER BY id",
+                [row[0] for row in rows],
+            )
+        )
+        self.assertEqual(self.env.cr.fetchall(), rows)
+
     def test_values_no_longer_produced_are_removed(self):
         self.compute_a()
         self.assertTrue(self.value_record("won_revenue", self.feb, channel=self.phone))

@@ -10,7 +10,6 @@ runs (``crm.bsc.customer.count``); the equivalence tests hold them equal.
 """
 
 import dataclasses
-import datetime
 import logging
 
 import psycopg2.errors
@@ -41,15 +40,13 @@ def islands_table(request):
     transactions (one per run of MAX_POINTS points of a longer scope)."""
     scope = request.scope
     periods = sorted(scope.periods, key=lambda period: (period[1], period[2]))
-    chunks, chunk, points = [], [], set()
-    one_day = datetime.timedelta(days=1)
+    chunks, chunk = [], []
     for period in periods:
-        days = {period[1] - one_day, period[2]}
-        if chunk and len(points | days) > MAX_POINTS:
+        points, _positions = engine_params.activity_points([*chunk, period])
+        if chunk and len(points) > MAX_POINTS:
             chunks.append(chunk)
-            chunk, points = [], set()
+            chunk = []
         chunk.append(period)
-        points |= days
     chunks.append(chunk)
     if len(chunks) == 1:
         return _islands_table(request)

@@ -17,6 +17,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
+from ..tools import collector
 from ..tools.builtins import BUILTINS
 
 # How long Compute Now waits for a run of the same scorecards to finish.
@@ -203,12 +204,27 @@ class CrmBscScorecard(models.Model):
         ranges = defaultdict(list)
         for company_id, family, start, end in self.env.cr.fetchall():
             ranges[company_id, family].append((start, end))
+        with collector.paused():
+            written, busy = scorecards._compute_groups_incremental(ranges)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM crm_bsc_dirty WHERE id <= %s AND company_id != ALL(%s)",
+                max_id,
+                sorted(busy),
+            )
+        )
+        return written
+
+    def _compute_groups_incremental(self, ranges):
+        """The incremental recompute of these scorecards, group by group, for
+        the pending ``ranges``: (values written, ids of the companies whose
+        groups another run holds, which keep their changes)."""
         # the customer counts kept are brought up to date with the changed
         # customers, and read instead of every transaction
         counts_kept = self.env["crm.bsc.customer.count"]._catch_up()
         written = 0
         busy = set()
-        for (company, period_type), group in scorecards.grouped(
+        for (company, period_type), group in self.grouped(
             lambda s: (s.company_id, s.period_type)
         ).items():
             try:
@@ -224,14 +240,7 @@ class CrmBscScorecard(models.Model):
             except Exception as error:  # noqa: BLE001 - recorded on the scorecards
                 for scorecard in group:
                     scorecard._record_compute_failure(error)
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM crm_bsc_dirty WHERE id <= %s AND company_id != ALL(%s)",
-                max_id,
-                sorted(busy),
-            )
-        )
-        return written
+        return written, busy
 
     def _compute_group_incremental(self, company, period_type, ranges, counts_kept):
         """The incremental recompute of one group of scorecards (one company

@@ -7,7 +7,6 @@ lifecycle is in ``engine/processor.py``)."""
 from odoo import api, models
 
 from ..engine import processor, storage
-from ..engine import sql as engine_sql
 
 
 class CrmBscEngine(models.AbstractModel):
@@ -63,8 +62,3 @@ class CrmBscEngine(models.AbstractModel):
         each comes after what it reads; those on a cycle come last."""
         ordered, broken = processor.split_closure(processor.dependencies(indicators))
         return ordered + list(broken)
-
-    @api.model
-    def _utm_channel_sql(self, source, medium):
-        """The contact channel of a UTM source and medium, in SQL."""
-        return engine_sql.utm_channel_sql(source, medium)

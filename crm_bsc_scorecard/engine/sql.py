@@ -128,7 +128,7 @@ def lead_dims(request):
     )
 
 
-def running(request, base, measures, names, post=None):
+def running(request, base, measures, names, post=None, weighted=False):
     """The Query of totals on the last day of each period of records that
     count from one day to another: ``base`` gives, per record, its
     dimensions, the days it ``enters`` (counts from) and ``leaves`` (no
@@ -139,13 +139,19 @@ def running(request, base, measures, names, post=None):
     those changes, so no record is paired with a period. The records are
     first summed per first and last period end covered and dimensions (a
     few thousand groups), and those sums make the changes. ``post`` turns
-    the totals into the family's table."""
+    the totals into the family's table.
+
+    ``weighted``: ``base`` also gives each record a weight ``w`` (1: it
+    counts, -1: it counted before a change and is taken back), and the
+    Query's table holds the changes of the totals, kept or not at zero
+    (``engine/kept.py``)."""
     ends, ids = engine_params.period_ends(request.scope.periods)
+    count = SQL("sum(b.w)") if weighted else SQL("count(*)")
     changes = SQL(
         """
         SELECT e.j AS pid, r.seg, r.ch, r.u, r.t, e.sign * r.n AS present,
                %(inputs)s
-          FROM (SELECT b.js, b.je, b.seg, b.ch, b.u, b.t, count(*) AS n,
+          FROM (SELECT b.js, b.je, b.seg, b.ch, b.u, b.t, %(n)s AS n,
                        %(sums)s
                   FROM (SELECT b.*,
                                width_bucket(b.enters - 1, %(ends)s::date[]) AS js,
@@ -161,8 +167,14 @@ def running(request, base, measures, names, post=None):
             SQL("e.sign * r.%s AS %s", SQL.identifier(name), SQL.identifier(name))
             for name in measures
         ),
+        n=count,
         sums=SQL(", ").join(
-            SQL("sum(b.%s) AS %s", SQL.identifier(name), SQL.identifier(name))
+            SQL(
+                "sum(%s b.%s) AS %s",
+                SQL("b.w *") if weighted else SQL(),
+                SQL.identifier(name),
+                SQL.identifier(name),
+            )
             for name in measures
         ),
         ends=ends,
@@ -177,7 +189,9 @@ def running(request, base, measures, names, post=None):
     )
 
     def totals(table):
-        table = engine_tools.running_totals(table, ids, "present_count")
+        table = engine_tools.running_totals(
+            table, ids, None if weighted else "present_count"
+        )
         return post(table) if post else table
 
     return Query(query, ("present_count", *names), totals)

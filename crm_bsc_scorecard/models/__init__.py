@@ -6,6 +6,7 @@ from . import res_config_settings
 from . import res_partner
 from . import crm_bsc_dirty
 from . import crm_bsc_customer_count
+from . import crm_bsc_running_total
 from . import crm_stage
 from . import crm_lead
 from . import mail_activity

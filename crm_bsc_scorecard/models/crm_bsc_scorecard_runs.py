@@ -222,6 +222,8 @@ class CrmBscScorecard(models.Model):
         # the customer counts kept are brought up to date with the changed
         # customers, and read instead of every transaction
         counts_kept = self.env["crm.bsc.customer.count"]._catch_up()
+        # and the running totals kept, with the changed leads and activities
+        self.env["crm.bsc.running.total"]._catch_up()
         written = 0
         busy = set()
         for (company, period_type), group in self.grouped(

@@ -106,6 +106,8 @@ class CrmLead(models.Model):
         # sudo: the user changed these leads with their own rights; the hook
         # only records what the change moves, in the addon's technical log
         Dirty = self.env["crm.bsc.dirty"].sudo()
+        # the kept running totals count them from the next update on
+        self.env["crm.bsc.lead.state"].sudo()._log(leads.ids, present=False)
         after = Dirty._lead_snapshot(leads)
         Dirty._record_transactions({}, after)
         snapshots = list(after.values())
@@ -118,9 +120,18 @@ class CrmLead(models.Model):
             return super().write(vals)
         # sudo: as in create, the change itself passed the user's rights
         Dirty = self.env["crm.bsc.dirty"].sudo()
+        self._bsc_log_states()
         before = Dirty._lead_snapshot(self)
         result = super().write(vals)
         after = Dirty._lead_snapshot(self)
+        self.env["crm.bsc.lead.state"].sudo()._moved_activities(
+            [
+                lead_id
+                for lead_id, snap in after.items()
+                if lead_id not in before
+                or before[lead_id]["activity_dims"] != snap["activity_dims"]
+            ]
+        )
         Dirty._record_transactions(before, after)
         Dirty._record(Dirty._lead_ranges(Dirty._merge_snapshots(before, after)))
         return result
@@ -128,6 +139,7 @@ class CrmLead(models.Model):
     def unlink(self):
         # sudo: as in create, the deletion itself checks the user's rights
         Dirty = self.env["crm.bsc.dirty"].sudo()
+        self._bsc_log_states(moves_activities=True)
         before = Dirty._lead_snapshot(self)
         snapshots = list(before.values())
         Dirty._drop_known_customers(snapshots, self.ids)
@@ -135,3 +147,16 @@ class CrmLead(models.Model):
         Dirty._record_transactions(before, {})
         Dirty._record(Dirty._lead_ranges(snapshots))
         return result
+
+    def _bsc_log_states(self, moves_activities=False):
+        """Log what these leads are before a change, for the kept running
+        totals (crm.bsc.lead.state); ``moves_activities``: the change may
+        place their activities elsewhere."""
+        if not self.ids:
+            return
+        self.flush_recordset()
+        self.env["crm.stage"].flush_model(["is_won"])
+        # sudo: as in create, the change itself passed the user's rights
+        self.env["crm.bsc.lead.state"].sudo()._log(
+            self.ids, moves_activities=moves_activities
+        )

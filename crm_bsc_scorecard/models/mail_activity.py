@@ -21,14 +21,31 @@ class MailActivity(models.Model):
             if a.date_deadline
         )
 
+    def _bsc_log_states(self, present=True, every=False):
+        """Log what these activities (those on leads, or ``every`` one) are
+        before a change, or that they did not exist, for the kept running
+        totals (crm.bsc.activity.state)."""
+        activities = (
+            self if every else self.filtered(lambda a: a.res_model == "crm.lead")
+        )
+        if not activities.ids:
+            return
+        if present:
+            activities.flush_recordset()
+        # sudo: the user changed these activities with their own rights; the
+        # hook only logs what they were, in the addon's technical log
+        self.env["crm.bsc.activity.state"].sudo()._log(activities.ids, present)
+
     @api.model_create_multi
     def create(self, vals_list):
         activities = super().create(vals_list)
+        activities._bsc_log_states(present=False)
         activities._bsc_record_changes()
         return activities
 
     def write(self, vals):
         if {"date_deadline", "user_id", "active", "res_id", "res_model_id"} & set(vals):
+            self._bsc_log_states(every="res_model_id" in vals)
             self._bsc_record_changes()
             result = super().write(vals)
             self._bsc_record_changes()
@@ -36,5 +53,6 @@ class MailActivity(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        self._bsc_log_states()
         self._bsc_record_changes()
         return super().unlink()

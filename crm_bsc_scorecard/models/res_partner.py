@@ -47,6 +47,18 @@ class ResPartner(models.Model):
             }
         if {"parent_id", "is_company"} & set(vals):
             commercial = {p.id: p.commercial_partner_id.id for p in self.sudo()}
+        if {"customer_segment_id", "parent_id", "is_company"} & set(vals):
+            # the leads of these customers may take another segment (not
+            # through crm.lead.write): their states, for the running totals
+            self.env["crm.lead"].sudo().with_context(active_test=False).search(
+                [
+                    (
+                        "partner_id",
+                        "child_of",
+                        (self.sudo() | self.sudo().commercial_partner_id).ids,
+                    )
+                ]
+            )._bsc_log_states(moves_activities=True)
         result = super().write(vals)
         moved = commercial is not None and any(
             partner.commercial_partner_id.id != commercial[partner.id]

@@ -13,8 +13,11 @@ from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..engine.families import activities as activities_family
 from ..engine.families import customers as customers_family
-from ..engine.family import Request
+from ..engine.families import pipeline as pipeline_family
+from ..engine.family import Request, SqlFamily
+from ..engine.kept import RunningFamily
 from .engine_common import EngineCommon, dt
 
 
@@ -71,7 +74,22 @@ class TestEngineIncremental(EngineCommon):
         )
         return {tuple(row[:5]): row[5] for row in self.env.cr.fetchall()}
 
-    def assertIncrementalIsFull(self, change, reads_transactions=False):
+    def running(self):
+        """The running totals kept: {(company, family, period, breakdown):
+        totals}."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, family, period_id, by_channel, by_user, totals
+                  FROM crm_bsc_running_total
+                """
+            )
+        )
+        return {tuple(row[:5]): row[5] for row in self.env.cr.fetchall()}
+
+    def assertIncrementalIsFull(
+        self, change, reads_transactions=False, reads_records=False
+    ):
         """Compute everything, apply ``change``, recompute incrementally,
         then fully: both store the same values, and the change moved some.
 
@@ -79,7 +97,9 @@ class TestEngineIncremental(EngineCommon):
         up to date from the changed customers alone, unless
         ``reads_transactions`` (a change the hooks cannot follow): then
         every transaction is read again. Either way the counts it keeps are
-        those a full recompute finds."""
+        those a full recompute finds. Likewise, the open pipeline and the
+        activities are the running totals kept, brought up to date from the
+        changed leads and activities alone, unless ``reads_records``."""
         before = self.full()
         self.assertTrue(self.counts(), "the full recompute kept no customer counts")
         self.env.cr.execute(SQL("DELETE FROM crm_bsc_dirty"))
@@ -93,17 +113,39 @@ class TestEngineIncremental(EngineCommon):
             autospec=True,
             side_effect=customers_family.islands_table,
         )
-        with read_all as customers_table:
+        self.assertTrue(self.running(), "the full recompute kept no running totals")
+        read_every = patch.object(
+            SqlFamily, "table", autospec=True, side_effect=SqlFamily.table
+        )
+        with read_all as customers_table, read_every as family_table:
             self.scorecards._compute_values_incremental()
         self.assertEqual(customers_table.called, reads_transactions)
+        # the open pipeline and activities: the kept totals and the changed
+        # records alone
+        read_again = [
+            call.args[0].name
+            for call in family_table.call_args_list
+            if isinstance(call.args[0], RunningFamily)
+        ]
+        self.assertEqual(bool(read_again), reads_records, read_again)
         incremental = self.snapshot()
         kept = self.counts()
+        running = self.running()
         self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_dirty"))
         self.assertEqual(self.env.cr.fetchone()[0], 0)
         self.env.cr.execute(SQL("SELECT count(*) FROM crm_bsc_transaction_change"))
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+        for log in ("crm_bsc_lead_state", "crm_bsc_activity_state"):
+            self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(log)))
+            self.assertEqual(self.env.cr.fetchone()[0], 0, f"{log} not applied")
         full = self.full()
         recounted = self.counts()
+        rerun = self.running()
+        if reads_records:
+            rerun = {key: rerun.get(key) for key in running}
+        self.assertEqual(
+            running, rerun, "the running totals kept differ from a recount"
+        )
         if reads_transactions:
             # the counts read again are kept for the periods recomputed only
             recounted = {key: recounted.get(key) for key in kept}
@@ -385,6 +427,70 @@ class TestEngineIncremental(EngineCommon):
         self.assertTrue(Count.search_count([]))
         self.stage_new.is_won = True
         self.assertFalse(Count.search_count([]))
+
+    # ------------------------------------------------------------------
+    # The running totals kept
+    # ------------------------------------------------------------------
+    def test_running_totals_that_do_not_add_up_are_dropped(self):
+        """A lead state logged that the totals never counted (a write around
+        the hooks): the company's totals are dropped and read again."""
+        segment = self._segment("Eng Empty", code="ENG_E", company_id=False)
+
+        def change():
+            self.o1.expected_revenue += 100
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO crm_bsc_lead_state (lead_id, present,
+                           company_id, type, active, is_won, create_date,
+                           expected_revenue, probability, customer_segment_id)
+                       VALUES (0, TRUE, %s, 'opportunity', TRUE, FALSE,
+                               now() - interval '1 day', 100, 10, %s)""",
+                    self.company_a.id,
+                    segment.id,
+                )
+            )
+
+        self.assertIncrementalIsFull(change, reads_records=True)
+
+    def test_a_stage_that_becomes_won_drops_the_running_totals(self):
+        self.full()
+        Running = self.env["crm.bsc.running.total"]
+        self.assertTrue(Running.search_count([]))
+        self.stage_new.is_won = False  # no change: the totals stay
+        self.assertTrue(Running.search_count([]))
+        self.stage_new.is_won = True
+        self.assertFalse(Running.search_count([]))
+
+    def test_running_totals_of_activities_are_kept_for_their_day(self):
+        """The overdue activities depend on the day: the activities' totals
+        kept are not read on another day, the open pipeline's are."""
+        self.full()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT k.period_id, p.date_from, p.date_to, k.by_channel,
+                          k.by_user
+                     FROM crm_bsc_running_total k
+                     JOIN crm_bsc_period p ON p.id = k.period_id
+                    WHERE k.company_id = %s AND k.family = 'activities'
+                    ORDER BY k.period_id LIMIT 1""",
+                self.company_a.id,
+            )
+        )
+        period_id, start, end, channels, users = self.env.cr.fetchone()
+        engine = self.env["crm.bsc.engine"].with_company(self.company_a)
+        scope = engine._scope(
+            self.company_a,
+            [(period_id, start, end)],
+            [None],
+            self.env["crm.bsc.indicator"],
+        )
+        Running = self.env["crm.bsc.running.total"]
+        request = Request(self.env, scope, channels=channels, users=users)
+        self.assertIsNotNone(Running._kept_table(activities_family.FAMILY, request))
+        self.assertIsNotNone(Running._kept_table(pipeline_family.FAMILY, request))
+        scope.today += datetime.timedelta(days=1)
+        self.assertIsNone(Running._kept_table(activities_family.FAMILY, request))
+        self.assertIsNotNone(Running._kept_table(pipeline_family.FAMILY, request))
 
     def test_counts_of_a_deleted_salesperson_are_left_out(self):
         """Counts kept for a salesperson deleted since (their transactions

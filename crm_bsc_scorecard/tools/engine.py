@@ -207,7 +207,8 @@ def running_totals(table, ids, presence):
     from rows grouped by the position (1-based, in ``ids``) of the first
     period end at which a record starts or stops counting; the result is
     {(period id, seg, ch, u, t): {measure: total}} at each period end where
-    the ``presence`` total (the number of records counted) is not zero."""
+    the ``presence`` total (the number of records counted) is not zero
+    (``presence`` None: where any total is not zero, for changes of totals)."""
     groups = {}
     for (position, *dims), changes in table.items():
         groups.setdefault(tuple(dims), {})[position] = changes
@@ -217,7 +218,11 @@ def running_totals(table, ids, presence):
         for position, period_id in enumerate(ids, start=1):
             for measure, change in by_position.get(position, {}).items():
                 totals[measure] = totals.get(measure, 0.0) + change
-            if round(totals.get(presence, 0.0)):
+            if (
+                round(totals.get(presence, 0.0))
+                if presence is not None
+                else any(round(total, 6) for total in totals.values())
+            ):
                 result[(period_id, *dims)] = {
                     measure: round(total, 6) for measure, total in totals.items()
                 }

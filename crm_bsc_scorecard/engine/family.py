@@ -63,8 +63,9 @@ class Request:
     # every combination of the breakdowns (a value computed on demand)
     combined: bool = False
     codes: frozenset = frozenset()  # the family's built-ins computed
-    # the customers family: None (read every transaction), "compute" (and
-    # keep the counts) or "kept" (read the kept counts when there are)
+    # the customers family and the running families (engine/kept.py): None
+    # (read every record), "compute" (and keep the counts or totals) or
+    # "kept" (read the kept ones when there are)
     counts: str | None = None
 
 

@@ -106,7 +106,9 @@ class CrmLead(models.Model):
         # sudo: the user changed these leads with their own rights; the hook
         # only records what the change moves, in the addon's technical log
         Dirty = self.env["crm.bsc.dirty"].sudo()
-        # the kept running totals count them from the next update on
+        # the kept running totals count them from the next update on (sudo:
+        # the leads were created with the user's rights; only their ids go to
+        # the technical log)
         self.env["crm.bsc.lead.state"].sudo()._log(leads.ids, present=False)
         after = Dirty._lead_snapshot(leads)
         Dirty._record_transactions({}, after)
@@ -120,10 +122,12 @@ class CrmLead(models.Model):
             return super().write(vals)
         # sudo: as in create, the change itself passed the user's rights
         Dirty = self.env["crm.bsc.dirty"].sudo()
-        self._bsc_log_states()
+        self._bsc_log_states(operation="write")
         before = Dirty._lead_snapshot(self)
         result = super().write(vals)
         after = Dirty._lead_snapshot(self)
+        # sudo: the write passed the user's rights; this flags the technical
+        # log rows of these leads only
         self.env["crm.bsc.lead.state"].sudo()._moved_activities(
             [
                 lead_id
@@ -139,7 +143,7 @@ class CrmLead(models.Model):
     def unlink(self):
         # sudo: as in create, the deletion itself checks the user's rights
         Dirty = self.env["crm.bsc.dirty"].sudo()
-        self._bsc_log_states(moves_activities=True)
+        self._bsc_log_states(operation="unlink", moves_activities=True)
         before = Dirty._lead_snapshot(self)
         snapshots = list(before.values())
         Dirty._drop_known_customers(snapshots, self.ids)
@@ -148,15 +152,19 @@ class CrmLead(models.Model):
         Dirty._record(Dirty._lead_ranges(snapshots))
         return result
 
-    def _bsc_log_states(self, moves_activities=False):
-        """Log what these leads are before a change, for the kept running
+    def _bsc_log_states(self, operation=None, moves_activities=False):
+        """Log what these leads are before a change (``operation``: the one
+        the user must be allowed, checked first), for the kept running
         totals (crm.bsc.lead.state); ``moves_activities``: the change may
         place their activities elsewhere."""
         if not self.ids:
             return
+        if operation:
+            self.check_access(operation)
         self.flush_recordset()
         self.env["crm.stage"].flush_model(["is_won"])
-        # sudo: as in create, the change itself passed the user's rights
+        # sudo: the user may make the change (checked above, or by the
+        # caller); the log holds the leads' ids and columns only
         self.env["crm.bsc.lead.state"].sudo()._log(
             self.ids, moves_activities=moves_activities
         )

@@ -11,6 +11,8 @@ class CrmStage(models.Model):
             # every opportunity of the stage becomes (or stops being) a
             # customer transaction: the kept customer counts are rebuilt
             self.env["crm.bsc.customer.count"].sudo()._invalidate()
-            # and the open pipeline's kept running totals
+            # and the open pipeline's kept running totals (sudo, as above:
+            # dropping technical totals, for a stage the user may edit, which
+            # super().write checks)
             self.env["crm.bsc.running.total"].sudo()._invalidate()
         return super().write(vals)

@@ -32,8 +32,9 @@ class MailActivity(models.Model):
             return
         if present:
             activities.flush_recordset()
-        # sudo: the user changed these activities with their own rights; the
-        # hook only logs what they were, in the addon's technical log
+        # sudo: the caller checked that the user may make the change (or the
+        # activities were just created with their rights); the hook only logs
+        # what they were, in the addon's technical log
         self.env["crm.bsc.activity.state"].sudo()._log(activities.ids, present)
 
     @api.model_create_multi
@@ -45,6 +46,7 @@ class MailActivity(models.Model):
 
     def write(self, vals):
         if {"date_deadline", "user_id", "active", "res_id", "res_model_id"} & set(vals):
+            self.check_access("write")
             self._bsc_log_states(every="res_model_id" in vals)
             self._bsc_record_changes()
             result = super().write(vals)
@@ -53,6 +55,7 @@ class MailActivity(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        self.check_access("unlink")
         self._bsc_log_states()
         self._bsc_record_changes()
         return super().unlink()

@@ -49,7 +49,10 @@ class ResPartner(models.Model):
             commercial = {p.id: p.commercial_partner_id.id for p in self.sudo()}
         if {"customer_segment_id", "parent_id", "is_company"} & set(vals):
             # the leads of these customers may take another segment (not
-            # through crm.lead.write): their states, for the running totals
+            # through crm.lead.write): their states, for the running totals.
+            # sudo: once the user may write these partners, every lead naming
+            # them is logged (ids and columns, in the technical log)
+            self.check_access("write")
             self.env["crm.lead"].sudo().with_context(active_test=False).search(
                 [
                     (
